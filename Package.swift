@@ -1,0 +1,113 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// One set of compiler settings for every Swift target (see STYLE.md, practice 1).
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+/// Targets that call C also opt in to strict memory-safety diagnostics.
+let cCallingSettings: [SwiftSetting] = swiftSettings + [.strictMemorySafety()]
+
+let package = Package(
+    name: "SecureUpload",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "secure-upload", targets: ["secure-upload"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C, entered through exactly one module each.
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(name: "CSystem"),
+
+        // Libraries; dependencies point down only.
+        .target(
+            name: "CryptoPrimitives",
+            dependencies: ["COpenSSL"],
+            swiftSettings: cCallingSettings
+        ),
+        .target(
+            name: "HTTPServer",
+            dependencies: [
+                "CSystem", "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: cCallingSettings
+        ),
+        .target(
+            name: "JWTAuth",
+            dependencies: ["CryptoPrimitives"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SigV4",
+            dependencies: ["CryptoPrimitives"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "UploadService",
+            dependencies: [
+                "HTTPServer", "JWTAuth", "SigV4", "CryptoPrimitives",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "secure-upload",
+            dependencies: [
+                "UploadService", "HTTPServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Tests: one target per library. Fixtures are found through #filePath.
+        .testTarget(
+            name: "CryptoPrimitivesTests",
+            dependencies: ["CryptoPrimitives"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HTTPServerTests",
+            dependencies: ["HTTPServer"],
+            exclude: ["Fixtures"],
+            swiftSettings: cCallingSettings
+        ),
+        .testTarget(
+            name: "JWTAuthTests",
+            dependencies: ["JWTAuth", "CryptoPrimitives"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SigV4Tests",
+            dependencies: ["SigV4", "CryptoPrimitives"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "UploadServiceTests",
+            dependencies: ["UploadService", "HTTPServer", "JWTAuth", "SigV4", "CryptoPrimitives"],
+            exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

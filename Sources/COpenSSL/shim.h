@@ -1,0 +1,32 @@
+// The OpenSSL 3 surface SecureUpload uses: EVP digests, MACs and public keys, OSSL_PARAM_BLD,
+// random bytes and the error queue. Only CryptoPrimitives imports this module.
+#ifndef SECURE_UPLOAD_COPENSSL_SHIM_H
+#define SECURE_UPLOAD_COPENSSL_SHIM_H
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/rsa.h>
+
+// OSSL_PKEY_PARAM_* and friends are string macros Swift cannot import; wrap the few we need.
+static inline const char *su_param_rsa_n(void) { return OSSL_PKEY_PARAM_RSA_N; }
+static inline const char *su_param_rsa_e(void) { return OSSL_PKEY_PARAM_RSA_E; }
+static inline const char *su_param_rsa_d(void) { return OSSL_PKEY_PARAM_RSA_D; }
+static inline const char *su_param_rsa_bits(void) { return OSSL_PKEY_PARAM_RSA_BITS; }
+static inline const char *su_param_digest(void) { return OSSL_MAC_PARAM_DIGEST; }
+
+// EVP_PKEY_CTX_set_rsa_padding is a function in 3.0 but its constant is a macro.
+static inline int su_rsa_pkcs1_padding(void) { return RSA_PKCS1_PADDING; }
+static inline int su_evp_pkey_public_key(void) { return EVP_PKEY_PUBLIC_KEY; }
+static inline int su_evp_pkey_keypair(void) { return EVP_PKEY_KEYPAIR; }
+
+// BIO_get_mem_data is a macro over BIO_ctrl.
+static inline long su_bio_get_mem_data(BIO *bio, char **data) { return BIO_get_mem_data(bio, data); }
+
+#endif

@@ -1,0 +1,79 @@
+internal import COpenSSL
+
+/// SHA-256 (FIPS 180-4) through OpenSSL's EVP interface, with the algorithm fetched once.
+package enum SHA256 {
+    /// The digest length in bytes.
+    package static let byteCount = 32
+
+    /// The SHA-256 digest of `bytes`.
+    package static func hash(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        let digest = bytes.withContiguousStorageIfAvailable { unsafe hash(UnsafeRawBufferPointer($0)) }
+        if let digest { return digest }
+        return unsafe Array(bytes).withUnsafeBytes { unsafe hash($0) }
+    }
+
+    /// The SHA-256 digest of the UTF-8 bytes of `string`.
+    package static func hash(_ string: String) -> [UInt8] {
+        var string = string
+        return string.withUTF8 { unsafe hash(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The SHA-256 digest of raw memory.
+    package static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: byteCount)
+        var length: UInt32 = 0
+        let status = unsafe output.withUnsafeMutableBufferPointer { out in
+            unsafe EVP_Digest(bytes.baseAddress, bytes.count, out.baseAddress, &length, Digests.sha256, nil)
+        }
+        // EVP_Digest on a fetched SHA-256 only fails on allocation failure.
+        precondition(status == 1 && length == 32, "EVP_Digest(SHA-256) failed")
+        return output
+    }
+
+    /// An incremental hasher, for bodies that arrive in pieces (the local S3 receiver).
+    @safe package struct Hasher: ~Copyable {
+        private let context: OpaquePointer
+
+        package init() {
+            guard let context = unsafe EVP_MD_CTX_new(), unsafe EVP_DigestInit_ex2(context, Digests.sha256, nil) == 1
+            else { preconditionFailure("EVP_DigestInit_ex2(SHA-256) failed") }
+            unsafe self.context = context
+        }
+
+        deinit { unsafe EVP_MD_CTX_free(context) }
+
+        /// Feeds more bytes.
+        package mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            guard bytes.count > 0 else { return }
+            let status = unsafe EVP_DigestUpdate(context, bytes.baseAddress, bytes.count)
+            precondition(status == 1, "EVP_DigestUpdate failed")
+        }
+
+        /// Feeds more bytes.
+        package mutating func update(_ bytes: [UInt8]) {
+            unsafe bytes.withUnsafeBytes { unsafe update($0) }
+        }
+
+        /// The digest of everything fed so far; consumes the hasher.
+        package consuming func finalize() -> [UInt8] {
+            var output = [UInt8](repeating: 0, count: SHA256.byteCount)
+            var length: UInt32 = 0
+            let status = unsafe output.withUnsafeMutableBufferPointer {
+                unsafe EVP_DigestFinal_ex(context, $0.baseAddress, &length)
+            }
+            precondition(status == 1 && length == 32, "EVP_DigestFinal_ex failed")
+            return output
+        }
+    }
+}
+
+/// Algorithms fetched once per process: implicit fetches (`EVP_sha256()`) cost a lookup per call in
+/// OpenSSL 3.
+enum Digests {
+    // Fetched EVP_MD objects are immutable and reference-counted; OpenSSL documents them as safe to
+    // share between threads.
+    nonisolated(unsafe) static let sha256: OpaquePointer = {
+        guard let md = unsafe EVP_MD_fetch(nil, "SHA256", nil) else { fatalError("OpenSSL has no SHA256") }
+        return unsafe md
+    }()
+}
