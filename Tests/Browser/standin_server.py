@@ -6,11 +6,12 @@ protocol; POST /upload; a pre-signed PUT receiver with S3 XML errors) and serves
 the same strict Content-Security-Policy. Nothing is really signed: this is a development aid,
 never a test of the server. The browser test runs against the real binary.
 
-Usage: standin_server.py --port 0 --static DIR --data DIR [--users alice:pw] [--max-bytes N]
-                         [--throttle BYTES_PER_SECOND]
-Prints "listening on PORT" once it is ready.
+Configured like the real binary, from the environment: PORT, STATIC_DIR, LOCAL_DATA_DIR,
+LOCAL_USERS (name:password,...), MAX_UPLOAD_BYTES; plus STANDIN_NEW_PASSWORD_USERS (users who
+meet NEW_PASSWORD_REQUIRED), STANDIN_THROTTLE (bytes per second for PUT bodies) and
+STANDIN_TOKEN_LIFETIME (seconds). Usage: standin_server.py serve
 """
-import argparse
+from types import SimpleNamespace
 import base64
 import hashlib
 import json
@@ -88,7 +89,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         path = urllib.parse.urlparse(self.path).path
         a = self.state.args
-        if path == "/readyz":
+        if path in ("/readyz", "/healthz"):
             return self.send_json(200, {"status": "ready"})
         if path == "/config.json":
             return self.send_json(200, {
@@ -238,16 +239,17 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--static", required=True)
-    ap.add_argument("--data", required=True)
-    ap.add_argument("--users", default="alice:correct horse battery")
-    ap.add_argument("--new-password-users", default="")
-    ap.add_argument("--max-bytes", type=int, default=5368709120)
-    ap.add_argument("--throttle", type=int, default=0)
-    ap.add_argument("--token-lifetime", type=int, default=3600)
-    args = ap.parse_args()
+    env = os.environ
+    args = SimpleNamespace(
+        port=int(env.get("PORT", "8080")),
+        static=env.get("STATIC_DIR", "frontend"),
+        data=env.get("LOCAL_DATA_DIR", ".data"),
+        users=env.get("LOCAL_USERS", "demo:demo-password"),
+        new_password_users=env.get("STANDIN_NEW_PASSWORD_USERS", ""),
+        max_bytes=int(env.get("MAX_UPLOAD_BYTES", "5368709120")),
+        throttle=int(env.get("STANDIN_THROTTLE", "0")),
+        token_lifetime=int(env.get("STANDIN_TOKEN_LIFETIME", "3600")),
+    )
     Handler.state = State(args)
     srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     print(f"listening on {srv.server_address[1]}", flush=True)

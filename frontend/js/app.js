@@ -179,7 +179,8 @@ class QueueView {
       if (speed) pieces.push(speed);
       const left = formatTimeLeft(item.size - item.loaded, item.speed);
       if (left) pieces.push(left);
-      detail = pieces.join(" · ");
+      // No-break spaces keep "4 s left" together when the line wraps on a phone.
+      detail = pieces.map((piece) => piece.replace(/ /g, "\u00a0")).join(" · ");
     }
     if (item.state === "queued" && item.reason) badge = "Waiting";
     if (item.state === "error") badge = item.reason || "Failed";
@@ -188,7 +189,7 @@ class QueueView {
     showMessage(row.message, item.state === "error" || item.state === "queued" ? item.message : "");
 
     row.cancel.hidden = !(item.state === "queued" || item.state === "uploading");
-    row.retry.hidden = item.state !== "error";
+    row.retry.hidden = !(item.state === "error" && item.retryable);
     row.remove.hidden = !(item.state === "error" || item.state === "done");
 
     if (row.lastState !== item.state) {
@@ -218,7 +219,7 @@ class QueueView {
     const overall = $("overall-progress");
     overall.value = percent(totals.sent, totals.bytes);
     overall.hidden = totals.uploading + totals.queued === 0;
-    $("retry-failed").hidden = totals.error === 0;
+    $("retry-failed").hidden = totals.retryable === 0;
     $("clear-done").hidden = totals.done === 0;
   }
 }
@@ -378,6 +379,7 @@ function render(auth) {
   $("account").hidden = !auth.signedIn;
   setText($("account-name"), auth.displayName);
   $("account-name").title = auth.displayName;
+  $("sign-out").title = auth.signedIn ? `Signed in as ${auth.displayName}` : "";
   show(auth.signedIn ? "uploader" : "signIn");
 }
 

@@ -20,10 +20,11 @@ let nextId = 1;
 
 /** One failure, with a short `reason` for the row's badge and a sentence in `message`. */
 export class UploadError extends Error {
-  constructor(reason, message, { retryAfter = null, autoRetry = false } = {}) {
+  constructor(reason, message, { retryAfter = null, autoRetry = false, retryable = true } = {}) {
     super(message);
     this.name = "UploadError";
     this.reason = reason;
+    this.retryable = retryable;
     this.retryAfter = retryAfter;
     this.autoRetry = autoRetry;
   }
@@ -46,10 +47,12 @@ export function describeUploadError(status, body, retryAfterHeader, { size, maxU
   const wait = retryAfter !== null ? ` Try again in ${formatDuration(Math.max(1, retryAfter))}.` : " Try again in a moment.";
   if (status === 413 || /too_large|too_big/i.test(code)) {
     const limit = maxUploadBytes ? ` The limit is ${formatBytes(maxUploadBytes)}${size ? `; this file is ${formatBytes(size)}` : ""}.` : "";
-    return new UploadError("Too large", said ? `${said}${limit && !/limit|maximum|max/i.test(said) ? limit : ""}` : `This file is too large to upload.${limit}`);
+    return new UploadError("Too large", said ? `${said}${limit && !/limit|maximum|max/i.test(said) ? limit : ""}` : `This file is too large to upload.${limit}`, {
+      retryable: false,
+    });
   }
   if (status === 415 || /content_type|type_not_allowed|unsupported/i.test(code)) {
-    return new UploadError("Type not allowed", said || "Files of this type aren't accepted here.");
+    return new UploadError("Type not allowed", said || "Files of this type aren't accepted here.", { retryable: false });
   }
   if (status === 429) {
     return new UploadError("Rate limited", `You're uploading faster than allowed.${wait}`, { retryAfter: retryAfter ?? 10, autoRetry: true });
@@ -104,7 +107,7 @@ export function describeStorageError(status, text) {
     case "PreconditionFailed":
       return new UploadError("Already exists", "An object with this name already exists, and uploads never overwrite. Retry to upload under a new name.");
     case "EntityTooLarge":
-      return new UploadError("Too large", "This file is larger than storage accepts in a single upload.");
+      return new UploadError("Too large", "This file is larger than storage accepts in a single upload.", { retryable: false });
     case "IncompleteBody":
     case "EntityTooSmall":
     case "RequestTimeout":
@@ -154,7 +157,7 @@ export class UploadQueue extends EventTarget {
   constructor(config, auth, {
     concurrency = 3,
     checksumLimit = CHECKSUM_LIMIT_BYTES,
-    fetchImpl = fetch.bind(globalThis),
+    fetchImpl = (...args) => globalThis.fetch(...args),
     XHR = globalThis.XMLHttpRequest,
     now = () => performance.now(),
   } = {}) {
@@ -174,10 +177,11 @@ export class UploadQueue extends EventTarget {
 
   /** Totals for the summary line: counts per state and bytes sent of bytes queued. */
   get totals() {
-    const totals = { count: 0, queued: 0, uploading: 0, done: 0, error: 0, bytes: 0, sent: 0 };
+    const totals = { count: 0, queued: 0, uploading: 0, done: 0, error: 0, retryable: 0, bytes: 0, sent: 0 };
     for (const item of this.#items) {
       totals.count += 1;
       totals[item.state] += 1;
+      if (item.state === "error" && item.retryable) totals.retryable += 1;
       if (item.state === "error") continue;
       totals.bytes += item.size;
       totals.sent += item.state === "done" ? item.size : item.loaded;
@@ -206,6 +210,7 @@ export class UploadQueue extends EventTarget {
         notBefore: 0,
         abort: null,
         run: 0,
+        retryable: true,
       };
       const problem = this.#precheck(item);
       if (problem) this.#fail(item, problem, false);
@@ -231,7 +236,7 @@ export class UploadQueue extends EventTarget {
   /** Puts a failed item back in the queue with a fresh upload link. */
   retry(id) {
     const item = this.#find(id);
-    if (!item || item.state !== "error") return;
+    if (!item || item.state !== "error" || !item.retryable) return;
     const problem = this.#precheck(item);
     if (problem) return this.#fail(item, problem);
     Object.assign(item, { state: "queued", phase: "waiting", loaded: 0, speed: 0, reason: "", message: "", attempts: 0, notBefore: 0 });
@@ -241,7 +246,7 @@ export class UploadQueue extends EventTarget {
 
   /** Retries every failed item. */
   retryFailed() {
-    for (const item of this.#items) if (item.state === "error") this.retry(item.id);
+    for (const item of this.#items) if (item.state === "error" && item.retryable) this.retry(item.id);
   }
 
   /** Removes an item that is not running. */
@@ -270,10 +275,10 @@ export class UploadQueue extends EventTarget {
   #precheck(item) {
     const max = this.#config.maxUploadBytes;
     if (max && item.size > max) {
-      return new UploadError("Too large", `This file is ${formatBytes(item.size)}; the limit is ${formatBytes(max)}.`);
+      return new UploadError("Too large", `This file is ${formatBytes(item.size)}; the limit is ${formatBytes(max)}.`, { retryable: false });
     }
     if (!isContentTypeAllowed(item.contentType, this.#config.allowedContentTypes)) {
-      return new UploadError("Type not allowed", `Files of type ${item.contentType} aren't accepted here.`);
+      return new UploadError("Type not allowed", `Files of type ${item.contentType} aren't accepted here.`, { retryable: false });
     }
     return null;
   }
@@ -287,6 +292,7 @@ export class UploadQueue extends EventTarget {
     item.phase = "failed";
     item.abort = null;
     item.reason = error instanceof UploadError ? error.reason : "Failed";
+    item.retryable = error instanceof UploadError ? error.retryable : true;
     item.message = error instanceof UploadError || error instanceof AuthError ? error.message : "Something went wrong. Retry.";
     if (notify) this.#changed(item);
   }
