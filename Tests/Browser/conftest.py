@@ -37,7 +37,7 @@ def free_port():
 class Server:
     """One running server process, stopped by PID."""
 
-    def __init__(self, max_upload_bytes=None):
+    def __init__(self, max_upload_bytes=None, standin=False, extra_env=None):
         self.data_dir = Path(tempfile.mkdtemp(prefix="secure-upload-browser-"))
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -54,7 +54,8 @@ class Server:
             env.pop(name, None)
         if max_upload_bytes is not None:
             env["MAX_UPLOAD_BYTES"] = str(max_upload_bytes)
-        if os.environ.get("BROWSER_TEST_SERVER") == "standin":
+        env.update(extra_env or {})
+        if standin or os.environ.get("BROWSER_TEST_SERVER") == "standin":
             command = [sys.executable, str(Path(__file__).with_name("standin_server.py")), "serve"]
         else:
             command = [str(REPO / ".build" / "debug" / "secure-upload"), "serve"]
@@ -133,6 +134,61 @@ def server(built_binary):
 @pytest.fixture(scope="module")
 def small_limit_server(built_binary):
     srv = Server(max_upload_bytes=1024 * 1024)
+    yield srv
+    srv.cleanup()
+
+
+MOTO_TEMPORARY_PASSWORD = "TempPassw0rd!"
+
+
+@pytest.fixture(scope="module")
+def moto_cognito():
+    """moto's Cognito with one admin-created user who must choose a new password at first sign-in,
+    exactly as an administrator's `admin-create-user` leaves them in AWS."""
+    import boto3
+
+    port = free_port()
+    log = tempfile.TemporaryFile()
+    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                               stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    endpoint = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("moto's Cognito did not start")
+                time.sleep(0.1)
+        client = boto3.client("cognito-idp", endpoint_url=endpoint, region_name="us-east-1",
+                              aws_access_key_id="testing", aws_secret_access_key="testing")
+        pool = client.create_user_pool(PoolName="browser-test")["UserPool"]["Id"]
+        app = client.create_user_pool_client(
+            UserPoolId=pool, ClientName="upload-page", GenerateSecret=False,
+            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])["UserPoolClient"]["ClientId"]
+        client.admin_create_user(UserPoolId=pool, Username="bob", TemporaryPassword=MOTO_TEMPORARY_PASSWORD,
+                                 MessageAction="SUPPRESS")
+        yield {"endpoint": endpoint, "pool": pool, "client": app, "boto": client}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def standin_with_moto(moto_cognito):
+    """The stand-in server configured like AWS mode, signing in against moto's Cognito."""
+    srv = Server(standin=True, extra_env={
+        "STANDIN_COGNITO_ENDPOINT": moto_cognito["endpoint"],
+        "STANDIN_CLIENT_ID": moto_cognito["client"],
+        "STANDIN_USER_POOL_ID": moto_cognito["pool"],
+    })
     yield srv
     srv.cleanup()
 

@@ -9,7 +9,9 @@ never a test of the server. The browser test runs against the real binary.
 Configured like the real binary, from the environment: PORT, STATIC_DIR, LOCAL_DATA_DIR,
 LOCAL_USERS (name:password,...), MAX_UPLOAD_BYTES; plus STANDIN_NEW_PASSWORD_USERS (users who
 meet NEW_PASSWORD_REQUIRED), STANDIN_THROTTLE (bytes per second for PUT bodies) and
-STANDIN_TOKEN_LIFETIME (seconds). Usage: standin_server.py serve
+STANDIN_TOKEN_LIFETIME (seconds). With STANDIN_COGNITO_ENDPOINT, STANDIN_CLIENT_ID and
+STANDIN_USER_POOL_ID the page signs in against that Cognito (e.g. moto's) instead, as in AWS mode,
+and POST /upload takes that pool's tokens on trust. Usage: standin_server.py serve
 """
 from types import SimpleNamespace
 import base64
@@ -92,9 +94,12 @@ class Handler(BaseHTTPRequestHandler):
         if path in ("/readyz", "/healthz"):
             return self.send_json(200, {"status": "ready"})
         if path == "/config.json":
+            external = a.cognito_endpoint
             return self.send_json(200, {
-                "mode": "local", "region": "local-1", "userPoolId": "local-1_standin", "clientId": CLIENT_ID,
-                "cognitoEndpoint": "/local/cognito/", "uploadEndpoint": "/upload",
+                "mode": "aws" if external else "local", "region": "us-east-1" if external else "local-1",
+                "userPoolId": a.user_pool_id if external else "local-1_standin",
+                "clientId": a.client_id if external else CLIENT_ID,
+                "cognitoEndpoint": external or "/local/cognito/", "uploadEndpoint": "/upload",
                 "maxUploadBytes": a.max_bytes, "allowedContentTypes": [],
             })
         rel = "index.html" if path in ("/", "") else urllib.parse.unquote(path.lstrip("/"))
@@ -108,7 +113,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") else ""))
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Content-Security-Policy", CSP)
+        csp = CSP
+        if self.state.args.cognito_endpoint:
+            origin = urllib.parse.urlsplit(self.state.args.cognito_endpoint)
+            csp = csp.replace("connect-src 'self'", f"connect-src 'self' {origin.scheme}://{origin.netloc}")
+        self.send_header("Content-Security-Policy", csp)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         self.wfile.write(data)
@@ -177,6 +186,10 @@ class Handler(BaseHTTPRequestHandler):
         auth = self.headers.get("Authorization", "")
         token = auth[7:] if auth.startswith("Bearer ") else auth
         user = st.ids.get(token)
+        if not user and st.args.cognito_endpoint and token.count(".") == 2:
+            # Tokens of the external pool are taken on trust: this is a stand-in, not a verifier.
+            padded = token.split(".")[1] + "=" * (-len(token.split(".")[1]) % 4)
+            user = json.loads(base64.urlsafe_b64decode(padded)).get("cognito:username")
         if not user:
             return self.send_json(401, {"error": "Sign in first: the token is missing or invalid.", "code": "invalid_token"},
                                   {"WWW-Authenticate": "Bearer"})
@@ -249,6 +262,9 @@ def main():
         max_bytes=int(env.get("MAX_UPLOAD_BYTES", "5368709120")),
         throttle=int(env.get("STANDIN_THROTTLE", "0")),
         token_lifetime=int(env.get("STANDIN_TOKEN_LIFETIME", "3600")),
+        cognito_endpoint=env.get("STANDIN_COGNITO_ENDPOINT", ""),
+        client_id=env.get("STANDIN_CLIENT_ID", ""),
+        user_pool_id=env.get("STANDIN_USER_POOL_ID", ""),
     )
     Handler.state = State(args)
     srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
