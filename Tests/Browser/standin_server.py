@@ -183,6 +183,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def upload(self):
         st = self.state
+        raw = self.body()  # always drain the body, or keep-alive would read it as the next request
         auth = self.headers.get("Authorization", "")
         token = auth[7:] if auth.startswith("Bearer ") else auth
         user = st.ids.get(token)
@@ -194,7 +195,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_json(401, {"error": "Sign in first: the token is missing or invalid.", "code": "invalid_token"},
                                   {"WWW-Authenticate": "Bearer"})
         try:
-            req = json.loads(self.body())
+            req = json.loads(raw)
         except ValueError:
             return self.send_json(400, {"error": "The body is not JSON.", "code": "malformed_body"})
         size = req.get("size")

@@ -366,7 +366,7 @@ function wireAuth(auth, queue) {
     } else {
       showMessage(
         $("sign-in-notice"),
-        reason === "expired" ? "Your sign-in expired. Sign in again to carry on; queued files will continue." : "You're signed out.",
+        reason === "expired" ? "Your sign-in expired. Sign in again and your uploads will carry on." : "You're signed out.",
       );
       announce(reason === "expired" ? "Your sign-in expired." : "Signed out.");
       $("username").focus();

@@ -12,6 +12,7 @@ export const CHECKSUM_LIMIT_BYTES = 64 * 1024 * 1024;
 const MAX_AUTO_RETRIES = 3;
 const MAX_RETRY_AFTER_SECONDS = 300;
 const SPEED_WINDOW_MS = 4000;
+const SIGN_IN_EXPIRED = "Sign-in expired";
 
 // Headers the browser sets itself; XMLHttpRequest refuses them (with a console error).
 const FORBIDDEN_HEADER = /^(accept-charset|accept-encoding|access-control-request-.*|connection|content-length|cookie2?|date|dnt|expect|host|keep-alive|origin|referer|te|trailer|transfer-encoding|upgrade|via|proxy-.*|sec-.*)$/i;
@@ -58,7 +59,7 @@ export function describeUploadError(status, body, retryAfterHeader, { size, maxU
     return new UploadError("Rate limited", `You're uploading faster than allowed.${wait}`, { retryAfter: retryAfter ?? 10, autoRetry: true });
   }
   if (status === 401) {
-    return new UploadError("Sign-in expired", "Your sign-in has expired. Sign in again, then retry this file.");
+    return new UploadError(SIGN_IN_EXPIRED, "Your sign-in has expired. Sign in again and this file will carry on.");
   }
   if (status === 403) {
     return new UploadError("Not allowed", said || "Your account isn't allowed to upload files.");
@@ -263,8 +264,11 @@ export class UploadQueue extends EventTarget {
     for (const item of this.#items.filter((it) => it.state === "done")) this.remove(item.id);
   }
 
-  /** Starts queued items again (after signing back in). */
+  /** Starts queued items again after signing back in, including those the expiry stopped. */
   resume() {
+    for (const item of this.#items) {
+      if (item.state === "error" && item.reason === SIGN_IN_EXPIRED) this.retry(item.id);
+    }
     this.#pump();
   }
 
@@ -355,7 +359,7 @@ export class UploadQueue extends EventTarget {
       return;
     }
     if (error instanceof AuthError) {
-      return this.#fail(item, new UploadError("Sign-in expired", `${error.message} Then retry this file.`));
+      return this.#fail(item, new UploadError(SIGN_IN_EXPIRED, `${error.message} This file will carry on once you have.`));
     }
     if (error instanceof UploadError) return this.#fail(item, error);
     if (error?.name === "NotReadableError" || error?.name === "NotFoundError") {
