@@ -58,7 +58,10 @@ struct LocalS3CORS: Sendable {
     static func allowsRequestHeader(_ name: String) -> Bool {
         let lowered = name.lowercased()
         return lowered.hasPrefix("x-amz-")
-            || ["content-type", "content-md5", "if-none-match", "cache-control", "content-disposition", "content-language"]
+            || [
+                "content-type", "content-md5", "if-none-match", "cache-control", "content-disposition",
+                "content-language",
+            ]
             .contains(lowered)
     }
 

@@ -102,7 +102,9 @@ final class LocalS3PutExchange {
             throw .invalidRequest("aws-chunked uploads are not supported with pre-signed URLs; send the body as is.")
         }
         if head.header("If-Match") != nil { throw .notImplemented(header: "If-Match") }
-        for name in ["x-amz-checksum-crc32", "x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme", "x-amz-checksum-sha1"]
+        for name in [
+            "x-amz-checksum-crc32", "x-amz-checksum-crc32c", "x-amz-checksum-crc64nvme", "x-amz-checksum-sha1",
+        ]
         where head.header(name) != nil {
             throw .notImplemented(header: name)
         }

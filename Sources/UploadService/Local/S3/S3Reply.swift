@@ -5,7 +5,9 @@ struct S3Reply: Sendable {
     var body: [UInt8]
 
     /// The XML error answer for `error`, with `x-amz-request-id` and the CORS headers given.
-    static func error(_ error: S3Error, key: String?, requestID: String, cors: [(name: String, value: String)]) -> S3Reply {
+    static func error(
+        _ error: S3Error, key: String?, requestID: String, cors: [(name: String, value: String)]
+    ) -> S3Reply {
         S3Reply(
             status: error.status,
             headers: [("Content-Type", "application/xml"), ("x-amz-request-id", requestID)] + cors,
