@@ -26,8 +26,9 @@ import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-CSP = ("default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; "
-       "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
+# The policy the real server sends (UploadService's ContentSecurityPolicy).
+CSP = ("default-src 'self'; connect-src 'self'; img-src 'self' data:; "
+       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 CLIENT_ID = "local-client"
 BUCKET = "uploads-local"
 

@@ -99,8 +99,6 @@ class QueueView {
     });
     queue.addEventListener("idle", () => {
       const totals = this.#queue.totals;
-      if (totals.count === 0 || !this.#busySinceIdle) return;
-      this.#busySinceIdle = false;
       const failed = totals.error > 0 ? `, ${totals.error} failed` : "";
       announce(`All uploads finished: ${totals.done} uploaded${failed}.`);
     });
@@ -119,8 +117,6 @@ class QueueView {
       $("file-input").focus();
     });
   }
-
-  #busySinceIdle = false;
 
   #removeAndRefocus(button, id) {
     const row = button.closest(".file");
@@ -163,8 +159,6 @@ class QueueView {
     const { element } = row;
     if (element.dataset.state !== item.state) element.dataset.state = item.state;
     element.dataset.phase = item.phase;
-    if (item.state !== "queued" && item.state !== "uploading") this.#busySinceIdle ||= item.state === "done";
-    if (item.state === "uploading") this.#busySinceIdle = true;
 
     const pct = item.state === "done" ? 100 : percent(item.loaded, item.size);
     row.progress.value = pct;

@@ -141,7 +141,7 @@ export function contentTypeOf(file) {
 
 /**
  * The queue. Fires "update" (detail: the item) whenever an item changes, "added" (detail: the
- * new items), "removed" (detail: the item) and "idle" when nothing is left to do.
+ * new items), "removed" (detail: the item) and "idle" when the last running upload ends.
  */
 export class UploadQueue extends EventTarget {
   #config;
@@ -154,6 +154,7 @@ export class UploadQueue extends EventTarget {
   #items = [];
   #active = 0;
   #wake = null;
+  #busy = false;
 
   constructor(config, auth, {
     concurrency = 3,
@@ -315,13 +316,15 @@ export class UploadQueue extends EventTarget {
       if (item.state === "queued" && item.notBefore > now) soonest = Math.min(soonest, item.notBefore);
     }
     if (soonest !== Infinity) this.#wake = setTimeout(() => this.#pump(), soonest - now);
-    if (this.#active === 0 && !this.#items.some((item) => item.state === "queued")) {
+    if (this.#busy && this.#active === 0 && !this.#items.some((item) => item.state === "queued")) {
+      this.#busy = false;
       this.dispatchEvent(new CustomEvent("idle"));
     }
   }
 
   async #run(item) {
     this.#active += 1;
+    this.#busy = true;
     item.run += 1;
     const attempt = { item, run: item.run };
     item.state = "uploading";
