@@ -180,6 +180,7 @@ class QueueView {
     if (item.state === "error") badge = item.reason || "Failed";
     setText(row.badge, badge);
     setText(row.detail, detail);
+    if (item.key && row.detail.title !== item.key) row.detail.title = `Stored as ${item.key}`;
     showMessage(row.message, item.state === "error" || item.state === "queued" ? item.message : "");
 
     row.cancel.hidden = !(item.state === "queued" || item.state === "uploading");
@@ -345,8 +346,8 @@ function wireAuth(auth, queue) {
   });
 
   $("sign-out").addEventListener("click", () => {
-    // Signing out stops this tab from uploading anything further.
-    for (const item of queue.items) queue.cancel(item.id);
+    // Signing out stops every upload and forgets the list: the next person sees nothing.
+    queue.clear();
     auth.signOut("user");
   });
 
@@ -396,6 +397,10 @@ async function main() {
   new QueueView(queue);
   wireDropZone(queue);
   wireAuth(auth, queue);
+  window.addEventListener("beforeunload", (event) => {
+    // Leaving would abort the uploads still running; let the browser ask first.
+    if (queue.busy) event.preventDefault();
+  });
   await auth.restore();
   render(auth);
   document.body.dataset.ready = "true";

@@ -265,6 +265,21 @@ export class UploadQueue extends EventTarget {
     for (const item of this.#items.filter((it) => it.state === "done")) this.remove(item.id);
   }
 
+  /** Stops everything and empties the list (signing out: the next person sees nothing). */
+  clear() {
+    for (const item of this.#items) this.cancel(item.id);
+    for (const item of this.#items.slice()) {
+      this.#items = this.#items.filter((other) => other !== item);
+      this.dispatchEvent(new CustomEvent("removed", { detail: item }));
+    }
+    this.#pump();
+  }
+
+  /** Whether anything is still queued or running. */
+  get busy() {
+    return this.#items.some((item) => item.state === "queued" || item.state === "uploading");
+  }
+
   /** Starts queued items again after signing back in, including those the expiry stopped. */
   resume() {
     for (const item of this.#items) {
