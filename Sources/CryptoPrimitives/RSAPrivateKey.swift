@@ -70,9 +70,11 @@ package struct RSAPrivateKey: Sendable {
             unsafe EVP_PKEY_CTX_set_rsa_padding(keyContext, su_rsa_pkcs1_padding()) == 1
         else { throw CryptoError("starting an RS256 signature") }
         var length = 0
-        guard unsafe message.withUnsafeBufferPointer({
-            unsafe EVP_DigestSign(context, nil, &length, $0.baseAddress, $0.count)
-        }) == 1 else { throw CryptoError("sizing an RS256 signature") }
+        guard
+            unsafe message.withUnsafeBufferPointer({
+                unsafe EVP_DigestSign(context, nil, &length, $0.baseAddress, $0.count)
+            }) == 1
+        else { throw CryptoError("sizing an RS256 signature") }
         var signature = [UInt8](repeating: 0, count: length)
         let status = unsafe signature.withUnsafeMutableBufferPointer { out in
             unsafe message.withUnsafeBufferPointer { input in

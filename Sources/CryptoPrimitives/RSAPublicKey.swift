@@ -19,7 +19,8 @@ package struct RSAPublicKey: Sendable {
         guard let lastExponentByte = exponent.last, exponent.count <= 8, lastExponentByte & 1 == 1,
             exponent != [1]
         else {
-            throw CryptoError("building an RSA public key: the exponent is not an odd number above 1", drainingOpenSSLErrors: false)
+            throw CryptoError(
+                "building an RSA public key: the exponent is not an odd number above 1", drainingOpenSSLErrors: false)
         }
         let key = try unsafe Self.makeKey(modulus: modulus, exponent: exponent)
         self.storage = unsafe EVPKey(key)
@@ -75,8 +76,10 @@ package struct RSAPublicKey: Sendable {
 
     /// The big-endian modulus and exponent, as a JWK's `n` and `e` carry them.
     package func components() throws(CryptoError) -> (modulus: [UInt8], exponent: [UInt8]) {
-        (try unsafe bigNumberParameter(storage.key, su_param_rsa_n()),
-         try unsafe bigNumberParameter(storage.key, su_param_rsa_e()))
+        (
+            try unsafe bigNumberParameter(storage.key, su_param_rsa_n()),
+            try unsafe bigNumberParameter(storage.key, su_param_rsa_e())
+        )
     }
 
     private static func makeKey(modulus: [UInt8], exponent: [UInt8]) throws(CryptoError) -> OpaquePointer {

@@ -1,0 +1,85 @@
+import CryptoPrimitives
+import Testing
+
+@Suite("RSA keys: construction, signing round trip, refusals")
+struct RSAKeyTests {
+    // One generated key for the suite: generation is the slow part (tens of milliseconds).
+    static let privateKey = try! RSAPrivateKey.generate(bits: 2048)
+
+    @Test("a signature from the private key verifies under its public key and nowhere else")
+    func roundTrip() throws {
+        let message = Array("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0".utf8)
+        let signature = try Self.privateKey.signature(for: message)
+        let publicKey = try Self.privateKey.publicKey()
+        #expect(signature.count == 256)
+        #expect(publicKey.bitCount == 2048)
+        #expect(publicKey.isValidSignature(signature, for: message))
+
+        var tamperedMessage = message
+        tamperedMessage[tamperedMessage.count - 1] ^= 0x01
+        #expect(!publicKey.isValidSignature(signature, for: tamperedMessage))
+
+        var tamperedSignature = signature
+        tamperedSignature[100] ^= 0x80
+        #expect(!publicKey.isValidSignature(tamperedSignature, for: message))
+
+        let otherKey = try RSAPrivateKey.generate(bits: 2048).publicKey()
+        #expect(!otherKey.isValidSignature(signature, for: message))
+    }
+
+    @Test("a truncated, padded or empty signature is refused")
+    func wrongLengthSignatures() throws {
+        let message = Array("payload".utf8)
+        let signature = try Self.privateKey.signature(for: message)
+        let publicKey = try Self.privateKey.publicKey()
+        #expect(!publicKey.isValidSignature(Array(signature.dropLast()), for: message))
+        #expect(!publicKey.isValidSignature([0] + signature, for: message))
+        #expect(!publicKey.isValidSignature([], for: message))
+    }
+
+    @Test("the public key rebuilt from its modulus and exponent verifies the same signatures")
+    func componentsRoundTrip() throws {
+        let publicKey = try Self.privateKey.publicKey()
+        let (modulus, exponent) = try publicKey.components()
+        #expect(exponent == [0x01, 0x00, 0x01])
+        let rebuilt = try RSAPublicKey(modulus: modulus, exponent: exponent)
+        let message = Array("same key".utf8)
+        #expect(rebuilt.isValidSignature(try Self.privateKey.signature(for: message), for: message))
+        // Leading zero bytes in n (as some JWKS encoders emit) do not change the key.
+        #expect(try RSAPublicKey(modulus: [0, 0] + modulus, exponent: exponent).bitCount == 2048)
+    }
+
+    @Test("the PEM form reads back as the same key")
+    func pemRoundTrip() throws {
+        let pem = try Self.privateKey.pemRepresentation()
+        #expect(pem.hasPrefix("-----BEGIN PRIVATE KEY-----"))
+        let reread = try RSAPrivateKey(pem: pem)
+        let message = Array("pem".utf8)
+        #expect(try Self.privateKey.publicKey().isValidSignature(try reread.signature(for: message), for: message))
+    }
+
+    @Test(
+        "refuses key material that is not an RSA public key",
+        arguments: [
+            ([UInt8](), [UInt8](arrayLiteral: 1, 0, 1)),  // empty modulus
+            ([UInt8](repeating: 0xff, count: 255) + [0xfe], [1, 0, 1]),  // even modulus
+            ([UInt8](repeating: 0xff, count: 256), []),  // empty exponent
+            ([UInt8](repeating: 0xff, count: 256), [1]),  // exponent 1
+            ([UInt8](repeating: 0xff, count: 256), [1, 0, 0]),  // even exponent
+            ([UInt8](repeating: 0xff, count: 256), [UInt8](repeating: 0xff, count: 9)),  // exponent over 64 bits
+        ])
+    func refusesBadComponents(modulus: [UInt8], exponent: [UInt8]) {
+        #expect(throws: CryptoError.self) { try RSAPublicKey(modulus: modulus, exponent: exponent) }
+    }
+
+    @Test("refuses garbage DER and garbage PEM with an error that names the operation")
+    func refusesGarbage() {
+        let derError = #expect(throws: CryptoError.self) {
+            try RSAPublicKey(derSubjectPublicKeyInfo: [0x30, 0x03, 0x02, 0x01, 0x00])
+        }
+        #expect(derError?.description.contains("DER") == true)
+        #expect(throws: CryptoError.self) {
+            try RSAPrivateKey(pem: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+        }
+    }
+}
