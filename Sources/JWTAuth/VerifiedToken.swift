@@ -1,0 +1,24 @@
+package import Foundation
+
+/// What a token that passed every check says about its caller.
+package struct VerifiedToken: Sendable, Equatable {
+    /// The user's stable, unique id (`sub`), the only claim to derive identity or storage paths
+    /// from (`cognito:username` can change).
+    package let sub: String
+    /// `cognito:username` (ID token) or `username` (access token).
+    package let username: String?
+    /// `email`, if the token carries it.
+    package let email: String?
+    /// `cognito:groups`, in token order.
+    package let groups: [String]
+    /// `scope` split on spaces (access tokens; empty for ID tokens).
+    package let scopes: [String]
+    /// `.id` or `.access`.
+    package let tokenUse: TokenUse
+    /// `exp`.
+    package let expiresAt: Date
+    /// `iss`, one of the configured issuers.
+    package let issuer: String
+    /// The app client the token was issued to (`aud` of an ID token, `client_id` of an access token).
+    package let clientID: String
+}

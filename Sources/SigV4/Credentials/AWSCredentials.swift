@@ -1,0 +1,57 @@
+package import Foundation
+
+/// An AWS access key pair, with the session token and expiry of temporary credentials.
+///
+/// Printing never shows the secret or the token: `description`, `debugDescription` and the mirror
+/// (`dump`, `String(reflecting:)`) show only the start of the access key id.
+package struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable
+{
+    /// The access key id (`AKIA…` long-term, `ASIA…` temporary).
+    package let accessKeyID: String
+    /// The secret access key. Never log it.
+    package let secretAccessKey: String
+    /// The session token of temporary credentials. Never log it.
+    package let sessionToken: String?
+    /// When temporary credentials stop working; nil for long-term keys.
+    package let expiration: Date?
+
+    /// Credentials from their parts.
+    package init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil) {
+        self.accessKeyID = accessKeyID
+        self.secretAccessKey = secretAccessKey
+        self.sessionToken = sessionToken
+        self.expiration = expiration
+    }
+
+    /// Seconds left before `expiration` at `now`; nil when the credentials do not expire.
+    package func remainingLifetime(at now: Date) -> TimeInterval? {
+        expiration.map { $0.timeIntervalSince(now) }
+    }
+
+    /// The first characters of the access key id, enough to tell which key is in use.
+    package var redactedAccessKeyID: String {
+        accessKeyID.count <= 8 ? accessKeyID : String(accessKeyID.prefix(8)) + "…"
+    }
+
+    package var description: String {
+        var text = "AWSCredentials(accessKeyID: \(redactedAccessKeyID), secretAccessKey: <redacted>"
+        if sessionToken != nil { text += ", sessionToken: <redacted>" }
+        if let expiration { text += ", expiration: \(expiration)" }
+        return text + ")"
+    }
+
+    package var debugDescription: String { description }
+
+    package var customMirror: Mirror {
+        Mirror(
+            self,
+            children: [
+                "accessKeyID": redactedAccessKeyID,
+                "secretAccessKey": "<redacted>",
+                "sessionToken": sessionToken == nil ? "none" : "<redacted>",
+                "expiration": expiration.map { "\($0)" } ?? "none",
+            ],
+            displayStyle: .struct)
+    }
+}

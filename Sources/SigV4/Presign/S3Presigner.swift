@@ -1,0 +1,248 @@
+import CryptoPrimitives
+package import Foundation
+
+/// Pre-signs S3 requests in the query string (SigV4 "query parameters" form): PUT, GET,
+/// UploadPart, ….
+///
+/// The URL carries `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`, `X-Amz-Expires`,
+/// `X-Amz-SignedHeaders` (always `host`, plus every header the caller wants enforced),
+/// `X-Amz-Security-Token` for temporary credentials (inside the signed query), the caller's own
+/// parameters (`partNumber`, `uploadId`, `x-id`), and `X-Amz-Signature`. The payload is
+/// `UNSIGNED-PAYLOAD`; nothing is added that the caller did not ask for (no checksum the client
+/// would not send). Parameters appear in botocore's order: the caller's, then the auth parameters.
+///
+/// Built for the hot path: the signing key comes from a cache, the date is formatted by hand and
+/// the strings are assembled as bytes.
+package struct S3Presigner: Sendable {
+    /// Where the objects live.
+    package let location: S3Location
+    /// How `X-Amz-Expires` is capped by the credentials.
+    package let expiryPolicy: PresignExpiryPolicy
+    private let keyCache: SigningKeyCache
+
+    /// A presigner for `location`.
+    package init(
+        location: S3Location, expiryPolicy: PresignExpiryPolicy = PresignExpiryPolicy(),
+        keyCache: SigningKeyCache = .shared
+    ) {
+        self.location = location
+        self.expiryPolicy = expiryPolicy
+        self.keyCache = keyCache
+    }
+
+    /// Query parameters SigV4 itself writes; a caller may not supply them.
+    static let reservedQueryNames: Set<String> = [
+        "x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-expires", "x-amz-signedheaders",
+        "x-amz-signature", "x-amz-security-token",
+    ]
+
+    /// Headers that cannot be part of a pre-signed request: SigV4's own, and hop-by-hop ones a
+    /// client or proxy rewrites.
+    static let reservedHeaderNames: Set<String> = [
+        "host", "authorization", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token",
+        "connection", "transfer-encoding", "expect", "keep-alive", "te", "upgrade", "proxy-authorization",
+    ]
+
+    /// Pre-signs `method` on `key`.
+    ///
+    /// - Parameters:
+    ///   - headers: headers the client must send, signed as given (`Content-Type`, `Content-Length`,
+    ///     `x-amz-checksum-sha256`, `If-None-Match`, `x-amz-meta-*`, …).
+    ///   - query: extra parameters (`partNumber`, `uploadId`, `x-id`), decoded; encoded here.
+    ///   - expiresIn: the wanted lifetime, 1…604800 s; capped by the credentials' lifetime.
+    ///   - now: the signing time (`X-Amz-Date`).
+    package func presign(
+        method: String, key: String, headers: [(String, String)], query: [(String, String)] = [], expiresIn: Int,
+        credentials: AWSCredentials, now: Date
+    ) throws(SigV4Error) -> PresignedRequest {
+        if let problem = location.problem { throw .invalidLocation(problem) }
+        try Self.checkMethod(method)
+        let keyLength = key.utf8.count
+        guard keyLength > 0 else { throw .invalidKey("it is empty") }
+        guard keyLength <= 1024 else { throw .invalidKey("it is \(keyLength) bytes long; S3 allows 1024") }
+        let expires = try expiryPolicy.effectiveExpiry(requested: expiresIn, credentials: credentials, now: now)
+        let amzDate = AmzDate(now)
+
+        // Signed headers: host plus the caller's, lowercase names, canonical values, sorted.
+        var signed: [(name: String, value: String)] = [("host", location.host)]
+        signed.reserveCapacity(headers.count + 1)
+        var clientHeaders: [(name: String, value: String)] = []
+        clientHeaders.reserveCapacity(headers.count)
+        for (name, value) in headers {
+            let lowered = try Self.checkedHeaderName(name)
+            let canonical = try Self.checkedHeaderValue(value, name: name)
+            if signed.contains(where: { $0.name == lowered }) { throw .invalidHeader(name, "it is given twice") }
+            signed.append((lowered, canonical))
+            clientHeaders.append((name, canonical))
+        }
+        signed.sort { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        var signedHeaderList: [UInt8] = []
+        signedHeaderList.reserveCapacity(signed.count * 16)
+        for (index, header) in signed.enumerated() {
+            if index > 0 { signedHeaderList.append(UInt8(ascii: ";")) }
+            signedHeaderList.append(contentsOf: header.name.utf8)
+        }
+
+        // The caller's parameters, encoded once, in the caller's order (the URL keeps it).
+        var callerQuery: [(name: [UInt8], value: [UInt8])] = []
+        callerQuery.reserveCapacity(query.count)
+        for (name, value) in query {
+            guard !name.isEmpty else { throw .invalidQuery(name, "the name is empty") }
+            guard !Self.reservedQueryNames.contains(name.lowercased()) else {
+                throw .invalidQuery(name, "SigV4 sets it itself")
+            }
+            var encodedName: [UInt8] = []
+            var encodedValue: [UInt8] = []
+            URIEncoding.append(name.utf8, keepingSlash: false, to: &encodedName)
+            URIEncoding.append(value.utf8, keepingSlash: false, to: &encodedValue)
+            if callerQuery.contains(where: { $0.name == encodedName }) {
+                throw .invalidQuery(name, "it is given twice")
+            }
+            callerQuery.append((encodedName, encodedValue))
+        }
+
+        // The auth parameters, in botocore's URL order (the canonical query sorts them anyway).
+        var longDate: [UInt8] = []
+        longDate.reserveCapacity(16)
+        amzDate.appendLong(to: &longDate)
+        let shortDate = Array(longDate[0..<8])
+        var credential: [UInt8] = []
+        credential.reserveCapacity(64)
+        URIEncoding.append(credentials.accessKeyID.utf8, keepingSlash: false, to: &credential)
+        credential.append(contentsOf: Self.percent2F)
+        credential.append(contentsOf: shortDate)
+        credential.append(contentsOf: Self.percent2F)
+        URIEncoding.append(location.region.utf8, keepingSlash: false, to: &credential)
+        credential.append(contentsOf: Self.scopeTail)
+        var encodedSignedHeaders: [UInt8] = []
+        URIEncoding.append(signedHeaderList, keepingSlash: false, to: &encodedSignedHeaders)
+        var authQuery: [(name: [UInt8], value: [UInt8])] = [
+            (Self.algorithmName, Self.algorithmValue),
+            (Self.credentialName, credential),
+            (Self.dateName, longDate),
+            (Self.expiresName, Array(String(expires).utf8)),
+            (Self.signedHeadersName, encodedSignedHeaders),
+        ]
+        if let token = credentials.sessionToken {
+            var encodedToken: [UInt8] = []
+            encodedToken.reserveCapacity(token.utf8.count * 2)
+            URIEncoding.append(token.utf8, keepingSlash: false, to: &encodedToken)
+            authQuery.append((Self.securityTokenName, encodedToken))
+        }
+
+        // Stage 1: the canonical request.
+        var path = location.pathPrefix
+        path.reserveCapacity(path.count + keyLength * 3)
+        URIEncoding.append(key.utf8, keepingSlash: true, to: &path)
+        var canonical: [UInt8] = []
+        canonical.reserveCapacity(
+            512 + path.count + credential.count * 2 + (credentials.sessionToken?.utf8.count ?? 0) * 3)
+        canonical.append(contentsOf: method.utf8)
+        canonical.append(Self.newline)
+        canonical.append(contentsOf: path)
+        canonical.append(Self.newline)
+        CanonicalQuery.append(encoded: callerQuery + authQuery, to: &canonical)
+        canonical.append(Self.newline)
+        for header in signed {
+            canonical.append(contentsOf: header.name.utf8)
+            canonical.append(UInt8(ascii: ":"))
+            canonical.append(contentsOf: header.value.utf8)
+            canonical.append(Self.newline)
+        }
+        canonical.append(Self.newline)
+        canonical.append(contentsOf: signedHeaderList)
+        canonical.append(Self.newline)
+        canonical.append(contentsOf: Self.unsignedPayload)
+
+        // Stage 2: the string to sign.
+        var stringToSign: [UInt8] = []
+        stringToSign.reserveCapacity(160)
+        stringToSign.append(contentsOf: Self.algorithmValue)
+        stringToSign.append(Self.newline)
+        stringToSign.append(contentsOf: longDate)
+        stringToSign.append(Self.newline)
+        stringToSign.append(contentsOf: shortDate)
+        stringToSign.append(UInt8(ascii: "/"))
+        stringToSign.append(contentsOf: location.region.utf8)
+        stringToSign.append(contentsOf: Self.scopeTailPlain)
+        stringToSign.append(Self.newline)
+        stringToSign.append(contentsOf: Hex.encode(SHA256.hash(canonical)).utf8)
+
+        // Stages 3 and 4: the (cached) signing key and the signature.
+        let scope = CredentialScope(
+            date: String(decoding: shortDate, as: UTF8.self), region: location.region, service: "s3")
+        let signingKey = keyCache.signingKey(secretAccessKey: credentials.secretAccessKey, scope: scope)
+        let signature = SigningKey.signature(of: stringToSign, signingKey: signingKey)
+
+        var url: [UInt8] = []
+        url.reserveCapacity(canonical.count + 128)
+        url.append(contentsOf: location.scheme.utf8)
+        url.append(contentsOf: Self.schemeSeparator)
+        url.append(contentsOf: location.host.utf8)
+        url.append(contentsOf: path)
+        url.append(UInt8(ascii: "?"))
+        for pair in callerQuery + authQuery {
+            url.append(contentsOf: pair.name)
+            url.append(UInt8(ascii: "="))
+            url.append(contentsOf: pair.value)
+            url.append(UInt8(ascii: "&"))
+        }
+        url.append(contentsOf: Self.signatureName)
+        url.append(UInt8(ascii: "="))
+        url.append(contentsOf: signature.utf8)
+
+        return PresignedRequest(
+            url: String(decoding: url, as: UTF8.self), method: method, headers: clientHeaders,
+            expiresAt: Date(timeIntervalSince1970: TimeInterval(amzDate.epochSeconds + Int64(expires))),
+            expiresIn: expires)
+    }
+
+    private static let newline = UInt8(ascii: "\n")
+    private static let percent2F = Array("%2F".utf8)
+    private static let scopeTail = Array("%2Fs3%2Faws4_request".utf8)
+    private static let scopeTailPlain = Array("/s3/aws4_request".utf8)
+    private static let schemeSeparator = Array("://".utf8)
+    private static let unsignedPayload = Array(CanonicalRequest.unsignedPayload.utf8)
+    private static let algorithmName = Array("X-Amz-Algorithm".utf8)
+    private static let algorithmValue = Array(StringToSign.algorithm.utf8)
+    private static let credentialName = Array("X-Amz-Credential".utf8)
+    private static let dateName = Array("X-Amz-Date".utf8)
+    private static let expiresName = Array("X-Amz-Expires".utf8)
+    private static let signedHeadersName = Array("X-Amz-SignedHeaders".utf8)
+    private static let securityTokenName = Array("X-Amz-Security-Token".utf8)
+    private static let signatureName = Array("X-Amz-Signature".utf8)
+
+    static func checkMethod(_ method: String) throws(SigV4Error) {
+        guard !method.isEmpty, method.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) })
+        else { throw .invalidRequest("method '\(method.prefix(16))' must be uppercase letters, such as PUT") }
+    }
+
+    /// The lowercase name, if `name` is an RFC 9110 token that SigV4 lets a caller sign.
+    static func checkedHeaderName(_ name: String) throws(SigV4Error) -> String {
+        guard !name.isEmpty, name.utf8.allSatisfy(isTokenCharacter) else {
+            throw .invalidHeader(name, "the name is not an HTTP token")
+        }
+        let lowered = name.lowercased()
+        guard !reservedHeaderNames.contains(lowered) else {
+            throw .invalidHeader(name, "SigV4 or the HTTP client sets it itself")
+        }
+        return lowered
+    }
+
+    /// The canonical value, if `value` has no control characters (no header injection).
+    static func checkedHeaderValue(_ value: String, name: String) throws(SigV4Error) -> String {
+        guard value.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x7f || $0 == 0x09 }) else {
+            throw .invalidHeader(name, "the value contains a control character")
+        }
+        return CanonicalHeaders.canonicalValue(value)
+    }
+
+    private static func isTokenCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+}

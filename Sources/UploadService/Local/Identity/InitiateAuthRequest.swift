@@ -1,0 +1,76 @@
+import Foundation
+
+/// A decoded `InitiateAuth` call (Cognito API reference, "InitiateAuth"), validated the way Cognito
+/// validates it: null members first, then the flow name against the API's enum.
+struct InitiateAuthRequest: Sendable, Equatable {
+    enum Flow: Sendable, Equatable {
+        case userPassword(username: String, password: String)
+        case refreshToken(String)
+    }
+
+    let clientID: String
+    let flow: Flow
+
+    /// Every `AuthFlow` value the API defines; the ones local mode does not run are "not enabled".
+    static let knownFlows = [
+        "USER_SRP_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN", "CUSTOM_AUTH", "ADMIN_NO_SRP_AUTH",
+        "USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "USER_AUTH",
+    ]
+
+    /// Parses the JSON body. `clientExists` is asked before the flow's parameters are read, so a
+    /// wrong client id is reported as Cognito reports it.
+    static func parse(_ body: [UInt8], clientExists: (String) -> Bool) throws(CognitoError) -> InitiateAuthRequest {
+        let object: [String: Any]
+        do {
+            guard let parsed = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+                throw CognitoError.serialization("The request body must be a JSON object.")
+            }
+            object = parsed
+        } catch let error as CognitoError {
+            throw error
+        } catch {
+            throw .serialization("The request body is not valid JSON.")
+        }
+        guard let flowName = try string(object["AuthFlow"], member: "authFlow") else { throw .nullMember("authFlow") }
+        guard let clientID = try string(object["ClientId"], member: "clientId") else { throw .nullMember("clientId") }
+        guard knownFlows.contains(flowName) else {
+            throw .invalidParameter(
+                "1 validation error detected: Value '\(flowName)' at 'authFlow' failed to satisfy constraint: "
+                    + "Member must satisfy enum value set: [\(knownFlows.joined(separator: ", "))]")
+        }
+        guard clientExists(clientID) else { throw .unknownClient(clientID) }
+        let parameters: [String: Any]
+        switch object["AuthParameters"] {
+        case nil, is NSNull: parameters = [:]
+        case let map as [String: Any]: parameters = map
+        default: throw .serialization("AuthParameters must be a map of strings.")
+        }
+        func parameter(_ name: String) throws(CognitoError) -> String {
+            switch parameters[name] {
+            case let value as String where !value.isEmpty: return value
+            case nil, is NSNull, is String: throw .missingParameter(name)
+            default: throw .serialization("AuthParameters.\(name) must be a string.")
+            }
+        }
+        switch flowName {
+        case "USER_PASSWORD_AUTH":
+            let username = try parameter("USERNAME")
+            let password = try parameter("PASSWORD")
+            return InitiateAuthRequest(clientID: clientID, flow: .userPassword(username: username, password: password))
+        case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN":
+            return InitiateAuthRequest(clientID: clientID, flow: .refreshToken(try parameter("REFRESH_TOKEN")))
+        case "ADMIN_NO_SRP_AUTH", "ADMIN_USER_PASSWORD_AUTH":
+            throw .invalidParameter("Initiate Auth method not supported.")
+        default:
+            throw .invalidParameter("\(flowName) flow not enabled for this client")
+        }
+    }
+
+    private static func string(_ value: Any?, member: String) throws(CognitoError) -> String? {
+        switch value {
+        case nil, is NSNull: return nil
+        case let text as String: return text
+        default: throw .serialization("\(member) must be a string.")
+        }
+    }
+}

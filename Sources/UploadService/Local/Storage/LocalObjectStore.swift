@@ -1,0 +1,175 @@
+import CryptoPrimitives
+import Foundation
+import Glibc
+
+/// The bucket folder of local mode. An object becomes visible only complete: its bytes go to a
+/// temporary file under `.secure-upload/tmp/` (same file system), which is synced and then linked
+/// (no-overwrite, atomic `EEXIST`) or renamed into `<root>/<bucket>/<key>`; the folder is synced
+/// after. Metadata (content type, checksum, ETag) lives in a sidecar under `.secure-upload/meta/`,
+/// never among the objects.
+struct LocalObjectStore: Sendable {
+    let layout: LocalDataLayout
+    let bucket: String
+    /// Where the bucket folder really is (symlinks resolved), to prove objects stay inside it.
+    let resolvedBucketDirectory: String
+
+    /// Creates the state and bucket folders if needed, and removes temporary files left by an
+    /// earlier run that died mid-upload (not written to for `staleAfter` seconds).
+    init(
+        layout: LocalDataLayout, bucket: String, staleAfter: TimeInterval = 3600, now: Date = Date()
+    ) throws(LocalModeError) {
+        self.layout = layout
+        self.bucket = bucket
+        try layout.prepareStateDirectories()
+        let bucketDirectory = layout.bucketDirectory(bucket)
+        try SecureFiles.makeDirectories(bucketDirectory)
+        guard let resolved = SecureFiles.resolved(bucketDirectory) else {
+            throw .fileSystem("resolving", path: bucketDirectory, errno: errno)
+        }
+        resolvedBucketDirectory = resolved
+        Self.removeStaleUploads(in: layout.temporaryDirectory, olderThan: now.timeIntervalSince1970 - staleAfter)
+    }
+
+    /// The file an object with `key` (already validated by `S3ObjectAddress`) lives in.
+    func objectPath(_ key: String) -> String { layout.bucketDirectory(bucket) + "/" + key }
+
+    /// Whether an object (or anything else) already sits at `key`'s path.
+    func exists(_ key: String) -> Bool { SecureFiles.exists(objectPath(key)) }
+
+    /// The sidecar that describes `key`.
+    func metadataPath(_ key: String) -> String {
+        layout.metadataDirectory + "/" + Hex.encode(SHA256.hash(bucket + "/" + key)) + ".json"
+    }
+
+    /// Opens a new temporary file for an upload.
+    func beginUpload() throws(S3Error) -> ObjectUpload {
+        let path = layout.temporaryDirectory + "/" + Hex.encode(SecureRandom.bytes(count: 16)) + ".upload"
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw .internalError }
+        return ObjectUpload(store: self, fd: fd, temporaryPath: path)
+    }
+
+    /// What the sidecar records about an object.
+    struct Metadata: Codable, Sendable, Equatable {
+        var bucket: String
+        var key: String
+        var size: Int64
+        var contentType: String?
+        var checksumSHA256: String?
+        var eTag: String
+    }
+
+    /// The metadata of `key`, or nil when there is none.
+    func metadata(of key: String) -> Metadata? {
+        guard let bytes = try? SecureFiles.read(metadataPath(key)) else { return nil }
+        return try? JSONDecoder().decode(Metadata.self, from: Data(bytes))
+    }
+
+    /// Moves a finished temporary file to `key`. With `noOverwrite`, an existing object makes this
+    /// fail with `PreconditionFailed`, decided atomically by link(2). The temporary file is gone
+    /// afterwards whatever happens.
+    func commit(temporaryPath: String, key: String, noOverwrite: Bool, metadata: Metadata) throws(S3Error) {
+        defer { unlink(temporaryPath) }
+        let finalPath = objectPath(key)
+        let parent = SecureFiles.parent(of: finalPath)
+        do { try SecureFiles.makeDirectories(parent) } catch {
+            throw .invalidArgument(
+                "The key conflicts with an existing object in local storage (a path part is a file).")
+        }
+        guard let resolvedParent = SecureFiles.resolved(parent),
+            resolvedParent == resolvedBucketDirectory || resolvedParent.hasPrefix(resolvedBucketDirectory + "/")
+        else { throw .invalidArgument("The key resolves outside the bucket folder.") }
+        if SecureFiles.isDirectory(finalPath) {
+            throw .invalidArgument("The key conflicts with an existing folder of keys in local storage.")
+        }
+        if noOverwrite {
+            if link(temporaryPath, finalPath) != 0 {
+                if errno == EEXIST { throw .preconditionFailed }
+                throw .internalError
+            }
+        } else if rename(temporaryPath, finalPath) != 0 {
+            throw .internalError
+        }
+        do {
+            try SecureFiles.syncDirectory(parent)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            try SecureFiles.replace(metadataPath(key), contents: Array(try encoder.encode(metadata)))
+        } catch {
+            // The object is in place and durable enough; a missing sidecar only loses its content type.
+        }
+    }
+
+    private static func removeStaleUploads(in directory: String, olderThan cutoff: TimeInterval) {
+        guard let stream = opendir(directory) else { return }
+        defer { closedir(stream) }
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            guard name.hasSuffix(".upload") else { continue }
+            let path = directory + "/" + name
+            var info = stat()
+            if lstat(path, &info) == 0, Double(info.st_mtim.tv_sec) < cutoff { unlink(path) }
+        }
+    }
+}
+
+/// One upload in progress: a temporary file being written and hashed. Owned by one request
+/// handler; `discard()` (or deinit) removes the file if it was never committed.
+final class ObjectUpload {
+    private let store: LocalObjectStore
+    private var fd: Int32
+    let temporaryPath: String
+    private var hasher: SHA256.Hasher?
+    private var finished = false
+    /// Bytes written so far.
+    private(set) var byteCount: Int64 = 0
+
+    init(store: LocalObjectStore, fd: Int32, temporaryPath: String) {
+        self.store = store
+        self.fd = fd
+        self.temporaryPath = temporaryPath
+        hasher = SHA256.Hasher()
+    }
+
+    deinit { discard() }
+
+    /// Writes and hashes the next piece of the body.
+    func append(_ bytes: UnsafeRawBufferPointer) throws(S3Error) {
+        guard fd >= 0 else { throw .internalError }
+        do { try SecureFiles.writeAll(fd, bytes, path: temporaryPath) } catch { throw .internalError }
+        hasher?.update(bytes)
+        byteCount += Int64(bytes.count)
+    }
+
+    /// Syncs and closes the file and returns the SHA-256 of everything written.
+    func finishWriting() throws(S3Error) -> [UInt8] {
+        guard fd >= 0, let hasher = hasher.take() else { throw .internalError }
+        let synced = fsync(fd) == 0
+        close(fd)
+        fd = -1
+        let digest = hasher.finalize()
+        guard synced else { throw .internalError }
+        return digest
+    }
+
+    /// Moves the written file to `key` (see `LocalObjectStore.commit`).
+    func commit(key: String, noOverwrite: Bool, metadata: LocalObjectStore.Metadata) throws(S3Error) {
+        guard fd < 0, !finished else { throw .internalError }
+        finished = true
+        try store.commit(temporaryPath: temporaryPath, key: key, noOverwrite: noOverwrite, metadata: metadata)
+    }
+
+    /// Closes and removes the temporary file unless it was committed. Safe to call twice.
+    func discard() {
+        if fd >= 0 {
+            close(fd)
+            fd = -1
+        }
+        if !finished {
+            finished = true
+            unlink(temporaryPath)
+        }
+    }
+}

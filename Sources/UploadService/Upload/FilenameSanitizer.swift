@@ -1,0 +1,72 @@
+import Foundation
+
+/// Turns a user's file name into one safe path segment of an S3 key: Unicode kept (NFC), path
+/// separators and characters that S3 or shells treat specially replaced, control, format and
+/// bidirectional-override characters removed, leading dots and whitespace stripped, length bounded.
+/// The result never contains `/`, never starts with `.`, and is never empty (`file` instead).
+package enum FilenameSanitizer {
+    /// Longest sanitised name, in UTF-8 bytes (the key adds the prefix and a unique stamp).
+    package static let maximumBytes = 200
+    /// What a name that sanitises to nothing becomes.
+    package static let fallback = "file"
+
+    /// Characters replaced by `_`: path separators, percent (so no `%2e%2e` can decode into a
+    /// dot segment later) and those AWS lists as needing special handling in keys.
+    static let replaced: Set<Unicode.Scalar> = [
+        "/", "\\", "%", "#", "?", "*", ":", "\"", "<", ">", "|", "^", "`", "{", "}", "[", "]", "~",
+    ]
+
+    /// The sanitised form of `name`.
+    package static func sanitize(_ name: String) -> String {
+        let normalized = name.precomposedStringWithCanonicalMapping
+        var scalars = String.UnicodeScalarView()
+        for scalar in normalized.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .format where scalar == "\u{200C}" || scalar == "\u{200D}":
+                scalars.append(scalar)  // joiners build emoji sequences and Indic/Persian words
+            case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator:
+                continue  // invisible or reordering characters (NUL, U+202E, U+200B) disappear
+            case .spaceSeparator:
+                scalars.append(" ")  // every kind of space becomes a plain space
+            default:
+                scalars.append(replaced.contains(scalar) ? "_" : scalar)
+            }
+        }
+        var result = String(scalars)
+        // Leading dots and whitespace (hidden files, `..`), trailing ones (Windows strips them).
+        while let first = result.first, first == "." || first == " " || first == "\u{200C}" || first == "\u{200D}" {
+            result.removeFirst()
+        }
+        while let last = result.last, last == "." || last == " " { result.removeLast() }
+        result = collapseRuns(of: " ", in: result)
+        result = truncate(result, toUTF8Bytes: maximumBytes)
+        while let last = result.last, last == "." || last == " " { result.removeLast() }
+        return result.isEmpty ? fallback : result
+    }
+
+    static func collapseRuns(of character: Character, in text: String) -> String {
+        var output = ""
+        var previous: Character?
+        for next in text where !(next == character && previous == character) {
+            output.append(next)
+            previous = next
+        }
+        return output
+    }
+
+    /// Truncates whole characters (never inside a grapheme), keeping a short extension.
+    static func truncate(_ text: String, toUTF8Bytes limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        var stem = text
+        var suffix = ""
+        if let dot = text.lastIndex(of: "."), dot != text.startIndex, text.distance(from: dot, to: text.endIndex) <= 16
+        {
+            suffix = String(text[dot...])
+            stem = String(text[..<dot])
+        }
+        while stem.utf8.count + suffix.utf8.count > limit, !stem.isEmpty { stem.removeLast() }
+        var result = stem + suffix
+        while result.utf8.count > limit { result.removeLast() }
+        return result
+    }
+}

@@ -1,0 +1,52 @@
+package import Foundation
+
+/// Builds the S3 key of a new upload: `uploads/<sub>/<yyyy>/<mm>/<dd>/<HHmmss>-<random>-<name>`.
+/// The prefix comes only from the verified token's `sub`; the date folders and the time stamp make
+/// keys sort by upload time; 64 random bits make two uploads in the same second never collide.
+package struct ObjectKeyBuilder: Sendable {
+    /// The fixed first segment of every key.
+    package static let rootPrefix = "uploads/"
+
+    private let randomHex: @Sendable () -> String
+
+    /// - Parameter randomHex: 16 lowercase hex characters per call (64 random bits).
+    package init(randomHex: @escaping @Sendable () -> String) {
+        self.randomHex = randomHex
+    }
+
+    /// The prefix every key of `subject` starts with.
+    package static func prefix(forSubject subject: String) -> String {
+        rootPrefix + subject + "/"
+    }
+
+    /// Whether a token subject can safely be a key segment: Cognito subjects are UUIDs; anything
+    /// else that could change the path (`/`, dot segments, odd bytes) is refused rather than escaped.
+    package static func isUsableSubject(_ subject: String) -> Bool {
+        guard !subject.isEmpty, subject.utf8.count <= 128, subject != ".", subject != ".." else { return false }
+        return subject.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+                return true
+            default:
+                return false
+            }
+        }
+    }
+
+    /// The key for `filename` uploaded by `subject` at `now` (UTC). The subject must be usable.
+    package func key(subject: String, filename: String, now: Date) -> String {
+        precondition(ObjectKeyBuilder.isUsableSubject(subject), "subject must be checked with isUsableSubject")
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: now)
+        func two(_ value: Int?) -> String {
+            let number = value ?? 0
+            return number < 10 ? "0\(number)" : String(number)
+        }
+        let date = "\(parts.year ?? 1970)/\(two(parts.month))/\(two(parts.day))"
+        let stamp = two(parts.hour) + two(parts.minute) + two(parts.second)
+        return ObjectKeyBuilder.prefix(forSubject: subject) + date + "/" + stamp + "-" + randomHex() + "-"
+            + FilenameSanitizer.sanitize(filename)
+    }
+}

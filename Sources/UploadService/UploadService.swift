@@ -1,1 +1,0 @@
-// Placeholder so the skeleton builds.
