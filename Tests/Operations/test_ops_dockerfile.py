@@ -136,23 +136,26 @@ def test_runtime_stage_installs_every_shared_library_the_release_binary_links(re
     runtime_packages = apt_packages(stages()[-1])
     assert "ca-certificates" in runtime_packages
     assert all(version for version in runtime_packages.values()), "every runtime package is pinned"
-    # Present in every Debian image (essential or required by apt itself).
+    # Present in every Debian image (essential, or required by apt itself).
     base_image = {"libc6", "libgcc-s1"}
     ldd = subprocess.run(["ldd", str(release_binary)], capture_output=True, text=True, check=True).stdout
     assert "libswift" not in ldd and "libFoundation" not in ldd
+    resolved = dict(re.findall(r"^\s*(\S+) => (/\S+)", ldd, flags=re.MULTILINE))
+    # The binary's own NEEDED entries; apt brings the libraries' own dependencies along.
+    dynamic = subprocess.run(["readelf", "-d", str(release_binary)], capture_output=True, text=True, check=True)
+    direct = re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic.stdout)
+    assert "libssl.so.3" in direct or "libcrypto.so.3" in direct
     needed = {}
-    for line in ldd.splitlines():
-        match = re.match(r"\s*(\S+) => (/\S+)", line)
-        if not match:
-            continue
-        owner = subprocess.run(
-            ["dpkg", "-S", str(Path(match.group(2)).resolve())], capture_output=True, text=True
-        )
+    for library in direct:
+        if library.startswith("ld-linux"):
+            continue  # the dynamic loader itself, part of libc6
+        path = resolved.get(library)
+        assert path, f"{library} does not resolve on this machine"
+        owner = subprocess.run(["dpkg", "-S", str(Path(path).resolve())], capture_output=True, text=True)
         if owner.returncode != 0:
-            owner = subprocess.run(["dpkg", "-S", match.group(2)], capture_output=True, text=True)
-        assert owner.returncode == 0, f"{match.group(2)} belongs to no Debian package"
-        package = owner.stdout.split(":")[0]
-        needed[match.group(1)] = package
+            owner = subprocess.run(["dpkg", "-S", path], capture_output=True, text=True)
+        assert owner.returncode == 0, f"{path} belongs to no Debian package"
+        needed[library] = owner.stdout.split(":")[0]
     missing = {lib: pkg for lib, pkg in needed.items() if pkg not in runtime_packages and pkg not in base_image}
     assert not missing, f"the runtime image lacks packages for {missing}"
 
