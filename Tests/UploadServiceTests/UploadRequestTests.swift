@@ -138,11 +138,11 @@ struct UploadRequestTests {
     }
 }
 
-@Suite("JSON parser")
-struct JSONParserTests {
+@Suite("Request JSON parser")
+struct RequestJSONParserTests {
     @Test("keeps number lexemes and duplicate members")
     func lexemes() throws {
-        let value = try JSONParser.parse(
+        let value = try RequestJSONParser.parse(
             Array(#" {"a": 1.0, "a": -0, "b": [true, null, "x\u00e9\ud83d\ude00"]} "#.utf8))
         #expect(
             value
@@ -160,11 +160,11 @@ struct JSONParserTests {
             String(repeating: "[", count: 40) + String(repeating: "]", count: 40),
         ])
     func refuses(text: String) {
-        #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse(Array(text.utf8)) }
+        #expect(throws: RequestJSONParser.SyntaxError.self) { try RequestJSONParser.parse(Array(text.utf8)) }
     }
 
     @Test("refuses invalid UTF-8 inside strings")
     func invalidUTF8() {
-        #expect(throws: JSONParser.SyntaxError.self) { try JSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
+        #expect(throws: RequestJSONParser.SyntaxError.self) { try RequestJSONParser.parse([0x22, 0xC3, 0x28, 0x22]) }
     }
 }

@@ -23,14 +23,14 @@ package struct UploadRequest: Sendable, Equatable {
     /// Decodes and validates a JSON body; the first problem found is thrown with the field it
     /// concerns (unknown or repeated fields first, then filename, contentType, size, checksum).
     package static func decode(body: [UInt8], policy: UploadPolicy) throws(UploadError) -> UploadRequest {
-        let document: JSONValue
+        let document: RequestJSON
         do {
-            document = try JSONParser.parse(body)
+            document = try RequestJSONParser.parse(body)
         } catch {
             throw .invalidJSON(body.isEmpty ? "the body is empty" : error.description)
         }
         guard case .object(let members) = document else { throw .bodyNotObject }
-        var fields: [String: JSONValue] = [:]
+        var fields: [String: RequestJSON] = [:]
         for member in members {
             guard knownFields.contains(member.key) else { throw .unknownField(member.key) }
             guard fields[member.key] == nil else { throw .duplicateField(member.key) }
@@ -43,7 +43,7 @@ package struct UploadRequest: Sendable, Equatable {
         return UploadRequest(filename: filename, contentType: contentType, size: size, checksumSHA256: checksum)
     }
 
-    static func validateFilename(_ value: JSONValue?) throws(UploadError) -> String {
+    static func validateFilename(_ value: RequestJSON?) throws(UploadError) -> String {
         guard let value, value != .null else { throw .missingField("filename") }
         guard case .string(let name) = value else {
             throw .invalidField("filename", "The field \"filename\" must be a string, not \(value.typeName).")
@@ -61,7 +61,7 @@ package struct UploadRequest: Sendable, Equatable {
         return name
     }
 
-    static func validateContentType(_ value: JSONValue?, policy: UploadPolicy) throws(UploadError) -> String {
+    static func validateContentType(_ value: RequestJSON?, policy: UploadPolicy) throws(UploadError) -> String {
         guard let value, value != .null else { throw .missingField("contentType") }
         guard case .string(let type) = value else {
             throw .invalidField("contentType", "The field \"contentType\" must be a string, not \(value.typeName).")
@@ -83,7 +83,7 @@ package struct UploadRequest: Sendable, Equatable {
         return type
     }
 
-    static func validateSize(_ value: JSONValue?, policy: UploadPolicy) throws(UploadError) -> Int64 {
+    static func validateSize(_ value: RequestJSON?, policy: UploadPolicy) throws(UploadError) -> Int64 {
         guard let value, value != .null else { throw .missingField("size") }
         let notInteger = UploadError.invalidField(
             "size", "The field \"size\" must be a non-negative integer number of bytes.")
@@ -98,7 +98,7 @@ package struct UploadRequest: Sendable, Equatable {
         return size
     }
 
-    static func validateChecksum(_ value: JSONValue?) throws(UploadError) -> String? {
+    static func validateChecksum(_ value: RequestJSON?) throws(UploadError) -> String? {
         guard let value, value != .null else { return nil }
         let invalid = UploadError.invalidField(
             "checksumSHA256",

@@ -1,5 +1,6 @@
 import CryptoPrimitives
 package import Foundation
+import JWTAuth
 import Synchronization
 
 /// Local mode's stand-in for a Cognito user pool: speaks Cognito's JSON protocol for
@@ -54,7 +55,7 @@ package final class LocalIdentityProvider: Sendable {
             generatedDemoPassword = nil
         } else {
             // 15 random bytes are exactly 20 base64url characters: URL- and shell-safe.
-            let password = LocalBase64URL.encode(SecureRandom.bytes(count: 15))
+            let password = Base64URL.encode(SecureRandom.bytes(count: 15))
             users = LocalUserDirectory(users: [("demo", password)], subjectSecret: secret)
             generatedDemoPassword = password
         }

@@ -1,17 +1,17 @@
 /// A parsed JSON value that keeps what `JSONSerialization` loses: the exact lexeme of a number
 /// (so `1`, `1.0` and `1e3` can be told apart) and every member of an object in order (so a
 /// duplicated key is visible instead of silently overwritten).
-package enum JSONValue: Sendable, Equatable {
+package enum RequestJSON: Sendable, Equatable {
     case null
     case bool(Bool)
     /// The number exactly as written in the document.
     case number(String)
     case string(String)
-    case array([JSONValue])
+    case array([RequestJSON])
     /// Members in document order; duplicates are kept for the caller to refuse.
-    case object([(key: String, value: JSONValue)])
+    case object([(key: String, value: RequestJSON)])
 
-    package static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+    package static func == (lhs: RequestJSON, rhs: RequestJSON) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b

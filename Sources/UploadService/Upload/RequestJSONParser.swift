@@ -1,6 +1,6 @@
 /// A strict RFC 8259 JSON parser over bytes: no trailing commas, no comments, no leading zeros,
 /// valid UTF-8 and escapes only, a nesting limit, and nothing but whitespace after the value.
-package struct JSONParser {
+package struct RequestJSONParser {
     /// Why a document is not JSON, with the byte offset where parsing stopped.
     package struct SyntaxError: Error, Equatable, CustomStringConvertible {
         package var offset: Int
@@ -18,8 +18,8 @@ package struct JSONParser {
     }
 
     /// Parses one complete JSON document.
-    package static func parse(_ bytes: [UInt8], maximumDepth: Int = 16) throws(SyntaxError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes, maximumDepth: maximumDepth)
+    package static func parse(_ bytes: [UInt8], maximumDepth: Int = 16) throws(SyntaxError) -> RequestJSON {
+        var parser = RequestJSONParser(bytes: bytes, maximumDepth: maximumDepth)
         // A UTF-8 byte order mark is tolerated, as RFC 8259 section 8.1 allows.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
         parser.skipWhitespace()
@@ -37,7 +37,7 @@ package struct JSONParser {
         while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
     }
 
-    private mutating func parseValue(depth: Int) throws(SyntaxError) -> JSONValue {
+    private mutating func parseValue(depth: Int) throws(SyntaxError) -> RequestJSON {
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
@@ -59,10 +59,10 @@ package struct JSONParser {
         index += expected.count
     }
 
-    private mutating func parseObject(depth: Int) throws(SyntaxError) -> JSONValue {
+    private mutating func parseObject(depth: Int) throws(SyntaxError) -> RequestJSON {
         guard depth <= maximumDepth else { throw error("nesting too deep") }
         index += 1
-        var members: [(key: String, value: JSONValue)] = []
+        var members: [(key: String, value: RequestJSON)] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -90,10 +90,10 @@ package struct JSONParser {
         }
     }
 
-    private mutating func parseArray(depth: Int) throws(SyntaxError) -> JSONValue {
+    private mutating func parseArray(depth: Int) throws(SyntaxError) -> RequestJSON {
         guard depth <= maximumDepth else { throw error("nesting too deep") }
         index += 1
-        var elements: [JSONValue] = []
+        var elements: [RequestJSON] = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
             index += 1
@@ -116,7 +116,7 @@ package struct JSONParser {
 
     private mutating func parseNumber() throws(SyntaxError) -> String {
         let start = index
-        func digits(_ parser: inout JSONParser) -> Int {
+        func digits(_ parser: inout RequestJSONParser) -> Int {
             let begin = parser.index
             while parser.index < parser.bytes.count,
                 (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(parser.bytes[parser.index])
