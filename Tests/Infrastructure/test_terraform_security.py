@@ -188,9 +188,9 @@ def test_bucket_cors_allows_put_only_with_exactly_the_page_headers_and_exposes_e
 
 
 def test_bucket_cors_origins_are_the_api_endpoint_plus_the_configured_origins(config: Config) -> None:
-    assert config.locals["cors_origins"] == (
-        '${var.cors_allow_any_origin ? ["*"] : '
-        "distinct(concat([aws_apigatewayv2_api.this.api_endpoint], var.allowed_origins))}"
+    assert config.locals["cors_origins"] == '${var.cors_allow_any_origin ? ["*"] : local.service_origins}'
+    assert config.locals["service_origins"] == (
+        "${distinct(concat([aws_apigatewayv2_api.this.api_endpoint], var.allowed_origins))}"
     )
 
 
@@ -523,7 +523,9 @@ def test_env_file_output_uses_exactly_the_service_setting_names(config: Config) 
     assert values["COGNITO_USER_POOL_ID"] == "${aws_cognito_user_pool.this.id}"
     assert values["COGNITO_CLIENT_ID"] == "${aws_cognito_user_pool_client.web.id}"
     assert values["UPLOAD_BUCKET"] == "${aws_s3_bucket.uploads.bucket}"
-    assert values["CORS_ALLOWED_ORIGINS"] == '${join(",", local.cors_origins)}'
+    # The service refuses "*" in CORS_ALLOWED_ORIGINS: the block must name the explicit origins.
+    assert values["CORS_ALLOWED_ORIGINS"] == '${join(",", local.service_origins)}'
+    assert "*" not in config.locals["service_origins"]
 
 
 def test_aws_provider_is_pinned_to_major_version_5(config: Config) -> None:

@@ -174,6 +174,11 @@ run "wildcard_origin_only_when_asked" {
     condition     = one(aws_s3_bucket_cors_configuration.uploads.cors_rule).allowed_origins == toset(["*"])
     error_message = "cors_allow_any_origin = true allows every origin."
   }
+
+  assert {
+    condition     = strcontains(output.env_file, "CORS_ALLOWED_ORIGINS=${aws_apigatewayv2_api.this.api_endpoint}\n")
+    error_message = "The service's CORS_ALLOWED_ORIGINS stays explicit (it refuses *)."
+  }
 }
 
 run "rejects_wildcard_in_allowed_origins" {
