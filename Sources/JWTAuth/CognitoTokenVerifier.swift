@@ -12,6 +12,12 @@ package final class CognitoTokenVerifier: Sendable {
         package var cacheHits: Int
         /// RSA signature verifications performed.
         package var signatureChecks: Int
+
+        /// Counters with the given values.
+        package init(cacheHits: Int, signatureChecks: Int) {
+            self.cacheHits = cacheHits
+            self.signatureChecks = signatureChecks
+        }
     }
 
     /// What is accepted.

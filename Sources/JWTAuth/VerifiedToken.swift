@@ -21,4 +21,20 @@ package struct VerifiedToken: Sendable, Equatable {
     package let issuer: String
     /// The app client the token was issued to (`aud` of an ID token, `client_id` of an access token).
     package let clientID: String
+
+    /// A verified token's contents (the verifier builds these; tests of other modules may too).
+    package init(
+        sub: String, username: String?, email: String?, groups: [String], scopes: [String], tokenUse: TokenUse,
+        expiresAt: Date, issuer: String, clientID: String
+    ) {
+        self.sub = sub
+        self.username = username
+        self.email = email
+        self.groups = groups
+        self.scopes = scopes
+        self.tokenUse = tokenUse
+        self.expiresAt = expiresAt
+        self.issuer = issuer
+        self.clientID = clientID
+    }
 }

@@ -24,6 +24,18 @@ package final class JWKSKeyStore: Sendable {
         package var unknownKeyRefetches = 0
         /// Unknown-`kid` refetches not started because of the cooldown.
         package var unknownKeyRefetchesSuppressed = 0
+
+        /// Counters with the given values (all zero by default).
+        package init(
+            fetches: Int = 0, refreshes: Int = 0, failures: Int = 0, unknownKeyRefetches: Int = 0,
+            unknownKeyRefetchesSuppressed: Int = 0
+        ) {
+            self.fetches = fetches
+            self.refreshes = refreshes
+            self.failures = failures
+            self.unknownKeyRefetches = unknownKeyRefetches
+            self.unknownKeyRefetchesSuppressed = unknownKeyRefetchesSuppressed
+        }
     }
 
     private typealias Flight = Task<Result<Void, JWKSError>, Never>
