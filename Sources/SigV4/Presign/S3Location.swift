@@ -117,7 +117,9 @@ package struct S3Location: Sendable, Equatable {
     /// Splits `scheme://host[:port][/path]`; the host header drops the scheme's default port. A path
     /// (an S3-compatible store mounted below the root, like local mode's `/local/s3`) is kept, without
     /// its trailing slash, as the start of every request path; it must already be URI-encoded.
-    static func parseEndpoint(_ endpoint: String) -> Result<(scheme: String, host: String, path: String), EndpointProblem> {
+    static func parseEndpoint(
+        _ endpoint: String
+    ) -> Result<(scheme: String, host: String, path: String), EndpointProblem> {
         var text = Substring(endpoint)
         let scheme: String
         if text.lowercased().hasPrefix("https://") {
@@ -141,7 +143,8 @@ package struct S3Location: Sendable, Equatable {
         else {
             return .failure(
                 EndpointProblem(
-                    "endpoint '\(endpoint.prefix(128))' must be scheme://host[:port][/path] with no query or credentials"))
+                    "endpoint '\(endpoint.prefix(128))' must be scheme://host[:port][/path] with no query or credentials"
+                ))
         }
         var host = text.lowercased()
         var port: String? = nil
