@@ -77,6 +77,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A runnable HTTPServer for trying it by hand and benchmarking; not shipped.
+        .executableTarget(
+            name: "http-example",
+            dependencies: ["HTTPServer", .product(name: "Logging", package: "swift-log")],
+            path: "Examples/http-example",
+            swiftSettings: swiftSettings
+        ),
 
         // Tests: one target per library. Fixtures are found through #filePath.
         .testTarget(

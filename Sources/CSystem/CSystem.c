@@ -35,3 +35,186 @@ int su_epoll_wait(int epfd, uint32_t *eventsOut, uint64_t *dataOut, int maxEvent
 }
 
 int su_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <signal.h>
+#include <string.h>
+#include <stdio.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <time.h>
+
+int su_listen_tcp(const char *host, int port, int backlog, int *boundPort, int *errorNumber, const char **stage) {
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICHOST | AI_NUMERICSERV;
+    char service[16];
+    snprintf(service, sizeof service, "%d", port);
+    struct addrinfo *result = NULL;
+    int status = getaddrinfo(host, service, &hints, &result);
+    if (status != 0) {
+        *errorNumber = EINVAL;
+        *stage = "getaddrinfo (host must be a numeric IPv4 or IPv6 address)";
+        return -1;
+    }
+    int fd = -1;
+    for (struct addrinfo *ai = result; ai != NULL; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) { *errorNumber = errno; *stage = "socket"; continue; }
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (ai->ai_family == AF_INET6) {
+            // "::" means every address, IPv4 included; a specific IPv6 address stays IPv6-only.
+            int zero = 0;
+            struct sockaddr_in6 *six = (struct sockaddr_in6 *)ai->ai_addr;
+            if (IN6_IS_ADDR_UNSPECIFIED(&six->sin6_addr)) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof zero);
+        }
+        if (bind(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+            *errorNumber = errno; *stage = "bind"; close(fd); fd = -1; continue;
+        }
+        if (listen(fd, backlog) != 0) {
+            *errorNumber = errno; *stage = "listen"; close(fd); fd = -1; continue;
+        }
+        break;
+    }
+    freeaddrinfo(result);
+    if (fd < 0) return -1;
+    struct sockaddr_storage local;
+    socklen_t length = sizeof local;
+    if (getsockname(fd, (struct sockaddr *)&local, &length) == 0) {
+        if (local.ss_family == AF_INET) *boundPort = ntohs(((struct sockaddr_in *)&local)->sin_port);
+        else *boundPort = ntohs(((struct sockaddr_in6 *)&local)->sin6_port);
+    }
+    return fd;
+}
+
+int su_accept_connection(int listenFD, char *address, size_t addressCapacity) {
+    struct sockaddr_storage peer;
+    socklen_t length = sizeof peer;
+    int fd = accept4(listenFD, (struct sockaddr *)&peer, &length, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    if (fd < 0) return -1;
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    address[0] = 0;
+    if (peer.ss_family == AF_INET) {
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&peer)->sin_addr, address, (socklen_t)addressCapacity);
+    } else if (peer.ss_family == AF_INET6) {
+        struct in6_addr *six = &((struct sockaddr_in6 *)&peer)->sin6_addr;
+        if (IN6_IS_ADDR_V4MAPPED(six)) inet_ntop(AF_INET, &six->s6_addr[12], address, (socklen_t)addressCapacity);
+        else inet_ntop(AF_INET6, six, address, (socklen_t)addressCapacity);
+    }
+    return fd;
+}
+
+ssize_t su_send2(int fd, const void *first, size_t firstLength, const void *second, size_t secondLength) {
+    struct iovec vectors[2];
+    vectors[0].iov_base = (void *)first;
+    vectors[0].iov_len = firstLength;
+    vectors[1].iov_base = (void *)second;
+    vectors[1].iov_len = secondLength;
+    struct msghdr message;
+    memset(&message, 0, sizeof message);
+    message.msg_iov = vectors;
+    message.msg_iovlen = secondLength > 0 ? 2 : 1;
+    return sendmsg(fd, &message, MSG_NOSIGNAL);
+}
+
+int64_t su_monotonic_nanoseconds(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+}
+
+int64_t su_realtime_seconds(void) {
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME_COARSE, &now);
+    return (int64_t)now.tv_sec;
+}
+
+static const char *const su_days[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+static const char *const su_months[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+void su_format_http_date(int64_t seconds, char out[29]) {
+    time_t value = (time_t)seconds;
+    struct tm parts;
+    gmtime_r(&value, &parts);
+    char buffer[32];
+    snprintf(buffer, sizeof buffer, "%s, %02d %s %04d %02d:%02d:%02d GMT", su_days[parts.tm_wday % 7],
+             parts.tm_mday, su_months[parts.tm_mon % 12], (parts.tm_year + 1900) % 10000, parts.tm_hour,
+             parts.tm_min, parts.tm_sec);
+    memcpy(out, buffer, 29);
+}
+
+int su_parse_http_date(const char *text, size_t length, int64_t *seconds) {
+    // IMF-fixdate only: "Sun, 06 Nov 1994 08:49:37 GMT" (the form every current client sends).
+    if (length != 29) return -1;
+    char copy[30];
+    memcpy(copy, text, 29);
+    copy[29] = 0;
+    char day[4], month[4], zone[4];
+    int mday, year, hour, minute, second;
+    if (sscanf(copy, "%3s, %2d %3s %4d %2d:%2d:%2d %3s", day, &mday, month, &year, &hour, &minute, &second, zone) != 8)
+        return -1;
+    if (strcmp(zone, "GMT") != 0) return -1;
+    int monthIndex = -1;
+    for (int i = 0; i < 12; i++) if (strcmp(month, su_months[i]) == 0) monthIndex = i;
+    if (monthIndex < 0 || mday < 1 || mday > 31 || hour > 23 || minute > 59 || second > 60) return -1;
+    struct tm parts;
+    memset(&parts, 0, sizeof parts);
+    parts.tm_year = year - 1900;
+    parts.tm_mon = monthIndex;
+    parts.tm_mday = mday;
+    parts.tm_hour = hour;
+    parts.tm_min = minute;
+    parts.tm_sec = second;
+    *seconds = (int64_t)timegm(&parts);
+    return 0;
+}
+
+void su_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
+
+int su_random_bytes(void *buffer, size_t length) {
+    size_t done = 0;
+    while (done < length) {
+        ssize_t count = getrandom((char *)buffer + done, length - done, 0);
+        if (count < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        done += (size_t)count;
+    }
+    return 0;
+}
+
+void su_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    ssize_t ignored = write(fd, &one, sizeof one);
+    (void)ignored;
+}
+
+void su_eventfd_drain(int fd) {
+    uint64_t value;
+    ssize_t ignored = read(fd, &value, sizeof value);
+    (void)ignored;
+}
+
+int su_stat(const char *path, int64_t *size, int64_t *modifiedSeconds, int64_t *modifiedNanoseconds,
+            uint64_t *inode, uint64_t *device, int *isRegular) {
+    struct stat info;
+    if (stat(path, &info) != 0) return -1;
+    *size = (int64_t)info.st_size;
+    *modifiedSeconds = (int64_t)info.st_mtim.tv_sec;
+    *modifiedNanoseconds = (int64_t)info.st_mtim.tv_nsec;
+    *inode = (uint64_t)info.st_ino;
+    *device = (uint64_t)info.st_dev;
+    *isRegular = S_ISREG(info.st_mode) ? 1 : 0;
+    return 0;
+}

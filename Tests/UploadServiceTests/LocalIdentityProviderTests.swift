@@ -1,5 +1,6 @@
 import CryptoPrimitives
 import Foundation
+import JWTAuth
 import Testing
 
 @testable import UploadService
@@ -90,6 +91,48 @@ struct LocalIdentityProviderTests {
         #expect(access["origin_jti"] as? String == id["origin_jti"] as? String)
         #expect(access["event_id"] as? String == id["event_id"] as? String)
         #expect(access["jti"] as? String != id["jti"] as? String)
+    }
+
+    @Test("local tokens pass JWTAuth's CognitoTokenVerifier fed with the local JWKS, the path real Cognito tokens take")
+    func tokensVerifyThroughJWTAuth() async throws {
+        let directory = LocalTemporaryDirectory()
+        defer { directory.remove() }
+        let clock = LocalTestClock(Date())
+        let provider = try LocalIdentityProvider(
+            configuration: localConfiguration(dataDirectory: directory.path), now: clock.function)
+        let keyStore = JWKSKeyStore(source: .fetcher { provider.jwksDocument() }, now: clock.function)
+        try await keyStore.load()
+        let verifier = CognitoTokenVerifier(
+            configuration: CognitoVerifierConfiguration(issuers: [provider.issuer], clientIDs: [provider.clientID]),
+            keyStore: keyStore)
+        let reply = provider.handle(target: Self.target, contentType: Self.contentType, body: signInBody())
+        let result = try #require(localJSON(reply.body)["AuthenticationResult"] as? [String: Any])
+        let id = try verifier.verify(try #require(result["IdToken"] as? String), now: clock.now)
+        #expect(id.tokenUse == .id)
+        #expect(id.sub == provider.subject(of: "alice"))
+        #expect(id.username == "alice")
+        #expect(id.email == "alice@local.invalid")
+        #expect(id.clientID == "securelocalclient")
+        #expect(id.issuer == provider.issuer)
+        let access = try verifier.verify(try #require(result["AccessToken"] as? String), now: clock.now)
+        #expect(access.tokenUse == .access)
+        #expect(access.sub == id.sub)
+        #expect(access.scopes == ["aws.cognito.signin.user.admin"])
+
+        // Another data folder's provider has another key: its tokens do not verify here.
+        let other = LocalTemporaryDirectory()
+        defer { other.remove() }
+        let stranger = try LocalIdentityProvider(
+            configuration: localConfiguration(dataDirectory: other.path), now: clock.function)
+        let strangerReply = stranger.handle(target: Self.target, contentType: Self.contentType, body: signInBody())
+        let strangerToken = try #require(
+            (localJSON(strangerReply.body)["AuthenticationResult"] as? [String: Any])?["IdToken"] as? String)
+        #expect(throws: JWTError.self) { try verifier.verify(strangerToken, now: clock.now) }
+        // And an hour later the tokens have expired.
+        clock.advance(by: 3600 + 61)
+        #expect(throws: JWTError.self) {
+            try verifier.verify(try #require(result["IdToken"] as? String), now: clock.now)
+        }
     }
 
     @Test("a wrong password and an unknown user get the identical NotAuthorizedException")

@@ -99,8 +99,6 @@ class QueueView {
     });
     queue.addEventListener("idle", () => {
       const totals = this.#queue.totals;
-      if (totals.count === 0 || !this.#busySinceIdle) return;
-      this.#busySinceIdle = false;
       const failed = totals.error > 0 ? `, ${totals.error} failed` : "";
       announce(`All uploads finished: ${totals.done} uploaded${failed}.`);
     });
@@ -119,8 +117,6 @@ class QueueView {
       $("file-input").focus();
     });
   }
-
-  #busySinceIdle = false;
 
   #removeAndRefocus(button, id) {
     const row = button.closest(".file");
@@ -163,8 +159,6 @@ class QueueView {
     const { element } = row;
     if (element.dataset.state !== item.state) element.dataset.state = item.state;
     element.dataset.phase = item.phase;
-    if (item.state !== "queued" && item.state !== "uploading") this.#busySinceIdle ||= item.state === "done";
-    if (item.state === "uploading") this.#busySinceIdle = true;
 
     const pct = item.state === "done" ? 100 : percent(item.loaded, item.size);
     row.progress.value = pct;
@@ -179,16 +173,18 @@ class QueueView {
       if (speed) pieces.push(speed);
       const left = formatTimeLeft(item.size - item.loaded, item.speed);
       if (left) pieces.push(left);
-      detail = pieces.join(" · ");
+      // No-break spaces keep "4 s left" together when the line wraps on a phone.
+      detail = pieces.map((piece) => piece.replace(/ /g, "\u00a0")).join(" · ");
     }
     if (item.state === "queued" && item.reason) badge = "Waiting";
     if (item.state === "error") badge = item.reason || "Failed";
     setText(row.badge, badge);
     setText(row.detail, detail);
+    if (item.key && row.detail.title !== item.key) row.detail.title = `Stored as ${item.key}`;
     showMessage(row.message, item.state === "error" || item.state === "queued" ? item.message : "");
 
     row.cancel.hidden = !(item.state === "queued" || item.state === "uploading");
-    row.retry.hidden = item.state !== "error";
+    row.retry.hidden = !(item.state === "error" && item.retryable);
     row.remove.hidden = !(item.state === "error" || item.state === "done");
 
     if (row.lastState !== item.state) {
@@ -218,7 +214,7 @@ class QueueView {
     const overall = $("overall-progress");
     overall.value = percent(totals.sent, totals.bytes);
     overall.hidden = totals.uploading + totals.queued === 0;
-    $("retry-failed").hidden = totals.error === 0;
+    $("retry-failed").hidden = totals.retryable === 0;
     $("clear-done").hidden = totals.done === 0;
   }
 }
@@ -350,8 +346,8 @@ function wireAuth(auth, queue) {
   });
 
   $("sign-out").addEventListener("click", () => {
-    // Signing out stops this tab from uploading anything further.
-    for (const item of queue.items) queue.cancel(item.id);
+    // Signing out stops every upload and forgets the list: the next person sees nothing.
+    queue.clear();
     auth.signOut("user");
   });
 
@@ -365,7 +361,7 @@ function wireAuth(auth, queue) {
     } else {
       showMessage(
         $("sign-in-notice"),
-        reason === "expired" ? "Your sign-in expired. Sign in again to carry on; queued files will continue." : "You're signed out.",
+        reason === "expired" ? "Your sign-in expired. Sign in again and your uploads will carry on." : "You're signed out.",
       );
       announce(reason === "expired" ? "Your sign-in expired." : "Signed out.");
       $("username").focus();
@@ -378,6 +374,7 @@ function render(auth) {
   $("account").hidden = !auth.signedIn;
   setText($("account-name"), auth.displayName);
   $("account-name").title = auth.displayName;
+  $("sign-out").title = auth.signedIn ? `Signed in as ${auth.displayName}` : "";
   show(auth.signedIn ? "uploader" : "signIn");
 }
 
@@ -400,6 +397,10 @@ async function main() {
   new QueueView(queue);
   wireDropZone(queue);
   wireAuth(auth, queue);
+  window.addEventListener("beforeunload", (event) => {
+    // Leaving would abort the uploads still running; let the browser ask first.
+    if (queue.busy) event.preventDefault();
+  });
   await auth.restore();
   render(auth);
   document.body.dataset.ready = "true";

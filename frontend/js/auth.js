@@ -122,7 +122,7 @@ export class Auth extends EventTarget {
   #timer = null;
   #refreshing = null;
 
-  constructor(config, { fetchImpl = fetch.bind(globalThis), storage = globalThis.sessionStorage, now = () => Date.now() } = {}) {
+  constructor(config, { fetchImpl = (...args) => globalThis.fetch(...args), storage = globalThis.sessionStorage, now = () => Date.now() } = {}) {
     super();
     this.#config = config;
     this.#fetch = fetchImpl;

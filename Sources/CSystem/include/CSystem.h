@@ -37,8 +37,48 @@ static inline uint32_t su_epollerr(void) { return 0x008; }
 static inline uint32_t su_epollhup(void) { return 0x010; }
 static inline uint32_t su_epollrdhup(void) { return 0x2000; }
 static inline uint32_t su_epollet(void) { return 1u << 31; }
+static inline uint32_t su_epollexclusive(void) { return 1u << 28; }
 
 /// MSG_NOSIGNAL, so a write to a closed peer returns EPIPE instead of raising SIGPIPE.
 static inline int su_msg_nosignal(void) { return 0x4000; }
+
+/// Creates a listening TCP socket (non-blocking, close-on-exec, SO_REUSEADDR, and dual-stack for
+/// `::`) on the numeric `host` and `port` (0 picks a free port). Returns the descriptor, or -1 with
+/// `*errorNumber` set and `stage` naming the failing call; `*boundPort` receives the port.
+int su_listen_tcp(const char *host, int port, int backlog, int *boundPort, int *errorNumber, const char **stage);
+
+/// accept4 (non-blocking, close-on-exec) that also sets TCP_NODELAY and writes the peer's IP
+/// literal (IPv4-mapped IPv6 shown as IPv4) into `address`. Returns the descriptor or -1 (errno).
+int su_accept_connection(int listenFD, char *address, size_t addressCapacity);
+
+/// sendmsg of up to two buffers with MSG_NOSIGNAL: writev that never raises SIGPIPE.
+ssize_t su_send2(int fd, const void *first, size_t firstLength, const void *second, size_t secondLength);
+
+/// CLOCK_MONOTONIC in nanoseconds.
+int64_t su_monotonic_nanoseconds(void);
+
+/// CLOCK_REALTIME in whole seconds since 1970.
+int64_t su_realtime_seconds(void);
+
+/// Writes the IMF-fixdate for `seconds` (e.g. "Sun, 06 Nov 1994 08:49:37 GMT", 29 bytes, no NUL)
+/// into `out`, independent of the process locale.
+void su_format_http_date(int64_t seconds, char out[29]);
+
+/// Parses an IMF-fixdate (RFC 9110 §5.6.7); returns 0 and sets `*seconds`, or -1.
+int su_parse_http_date(const char *text, size_t length, int64_t *seconds);
+
+/// Ignores SIGPIPE for the whole process (writes also use MSG_NOSIGNAL).
+void su_ignore_sigpipe(void);
+
+/// Fills `buffer` from the kernel's random source; returns 0 or -1.
+int su_random_bytes(void *buffer, size_t length);
+
+/// Adds one to an eventfd counter (wakes its epoll waiter); drains it to zero.
+void su_eventfd_signal(int fd);
+void su_eventfd_drain(int fd);
+
+/// Reads a file's identity; returns 0 or -1 (errno). `isRegular` is 1 for regular files.
+int su_stat(const char *path, int64_t *size, int64_t *modifiedSeconds, int64_t *modifiedNanoseconds,
+            uint64_t *inode, uint64_t *device, int *isRegular);
 
 #endif

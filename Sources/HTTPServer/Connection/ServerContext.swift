@@ -1,0 +1,48 @@
+import Logging
+import Synchronization
+
+/// What every loop of one server shares: immutable settings plus two atomics.
+final class ServerContext: Sendable {
+    let configuration: HTTPServerConfiguration
+    let router: Router
+    let logger: Logger
+    let onResponse: (@Sendable (HTTPAccessRecord) -> Void)?
+    let encoder: ResponseEncoder
+    let limits: HTTPParserLimits
+    let openConnections = Atomic<Int>(0)
+    let draining = Atomic<Bool>(false)
+    let headerTimeout: Int64
+    let bodyTimeout: Int64
+    let idleTimeout: Int64
+    let writeTimeout: Int64
+    let lingerTimeout: Int64
+    let sweepInterval: Int64
+
+    init(
+        configuration: HTTPServerConfiguration, router: Router, logger: Logger,
+        onResponse: (@Sendable (HTTPAccessRecord) -> Void)?
+    ) {
+        self.configuration = configuration
+        self.router = router
+        self.logger = logger
+        self.onResponse = onResponse
+        self.encoder = ResponseEncoder(contentSecurityPolicy: configuration.contentSecurityPolicy)
+        self.limits = configuration.parserLimits
+        headerTimeout = Self.nanoseconds(configuration.headerTimeout)
+        bodyTimeout = Self.nanoseconds(configuration.bodyTimeout)
+        idleTimeout = Self.nanoseconds(configuration.idleTimeout)
+        writeTimeout = Self.nanoseconds(configuration.writeTimeout)
+        lingerTimeout = min(2_000_000_000, idleTimeout)
+        let shortest = min(headerTimeout, bodyTimeout, idleTimeout, writeTimeout, lingerTimeout)
+        // Deadlines are checked by a sweep; a quarter of the shortest timeout keeps them accurate
+        // to 25 % without waking an idle loop more than twice a second.
+        sweepInterval = max(5_000_000, min(500_000_000, shortest / 4))
+    }
+
+    var isDraining: Bool { draining.load(ordering: .relaxed) }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,288 @@
+import CSystem
+import Foundation
+import Glibc
+import Logging
+import Synchronization
+
+/// One epoll event loop on its own thread. It accepts from the shared listener, owns its
+/// connections (indexed by descriptor), its read buffer, `Date` line, request-id generator and
+/// static-file cache. Other threads talk to it only through `post(_:)`: a mailbox behind a
+/// `Mutex` plus an eventfd to wake `epoll_wait`.
+final class EventLoop: @unchecked Sendable {
+    // @unchecked: every stored var is touched only on this loop's thread; `mailbox` and
+    // `finished` are Mutexes, the rest is immutable.
+
+    enum Message: Sendable {
+        case complete(fd: Int32, generation: UInt32, response: HTTPResponse)
+        case drain
+        case stop
+    }
+
+    private static let wakeToken = UInt64.max
+    private static let listenerToken = UInt64.max - 1
+    private static let maxEvents: Int32 = 256
+
+    let index: Int
+    private let context: ServerContext
+    private let epollFD: Int32
+    private let wakeFD: Int32
+    private var listenFD: Int32
+    private var connections: [Connection?] = []
+    private var nextGeneration: UInt32 = 0
+    private(set) var readBuffer = [UInt8](repeating: 0, count: 65_536)
+    private(set) var now: Int64
+    private(set) var dateHeader = DateHeaderCache()
+    var requestIdentifiers: RequestIdentifiers
+    let staticFileCache = StaticFileCache()
+    private let mailbox = Mutex<[Message]>([])
+    private let finished = Mutex<Bool>(false)
+    private var running = true
+    private var nextSweep: Int64 = 0
+    private var acceptPausedUntil: Int64 = 0
+    private var addressBuffer = [CChar](repeating: 0, count: 64)
+    private var eventsBuffer = [UInt32](repeating: 0, count: Int(maxEvents))
+    private var dataBuffer = [UInt64](repeating: 0, count: Int(maxEvents))
+
+    init(index: Int, context: ServerContext, listenFD: Int32) throws(HTTPServerError) {
+        self.index = index
+        self.context = context
+        self.listenFD = listenFD
+        self.now = System.monotonicNanoseconds()
+        self.requestIdentifiers = RequestIdentifiers(seed: System.randomSeed())
+        epollFD = su_epoll_create()
+        guard epollFD >= 0 else { throw .socket(call: "epoll_create1", errno: System.errno) }
+        wakeFD = su_eventfd()
+        guard wakeFD >= 0 else {
+            System.close(epollFD)
+            throw .socket(call: "eventfd", errno: System.errno)
+        }
+        _ = su_epoll_ctl(epollFD, su_epoll_ctl_add(), wakeFD, su_epollin(), Self.wakeToken)
+        // EPOLLEXCLUSIVE: one waiting loop is woken per new connection, not all of them.
+        guard
+            su_epoll_ctl(epollFD, su_epoll_ctl_add(), listenFD, su_epollin() | su_epollexclusive(), Self.listenerToken)
+                == 0
+        else {
+            let error = System.errno
+            System.close(wakeFD)
+            System.close(epollFD)
+            throw .socket(call: "epoll_ctl", errno: error)
+        }
+    }
+
+    deinit {
+        System.close(wakeFD)
+        System.close(epollFD)
+    }
+
+    var hasFinished: Bool { finished.withLock { $0 } }
+
+    /// Hands a message to the loop from any thread.
+    func post(_ message: Message) {
+        mailbox.withLock { $0.append(message) }
+        su_eventfd_signal(wakeFD)
+    }
+
+    // MARK: - The loop
+
+    func run() {
+        refreshClock()
+        nextSweep = now + context.sweepInterval
+        while running {
+            let timeout = max(0, Int32(min((nextSweep - now) / 1_000_000 + 1, 1000)))
+            let count = unsafe eventsBuffer.withUnsafeMutableBufferPointer { events in
+                unsafe dataBuffer.withUnsafeMutableBufferPointer { data in
+                    unsafe su_epoll_wait(epollFD, events.baseAddress, data.baseAddress, Self.maxEvents, timeout)
+                }
+            }
+            refreshClock()
+            if count < 0 && System.errno != EINTR {
+                context.logger.critical("epoll_wait failed", metadata: ["errno": "\(System.errno)"])
+                break
+            }
+            for slot in 0..<max(0, Int(count)) {
+                dispatch(events: eventsBuffer[slot], data: dataBuffer[slot])
+            }
+            if now >= nextSweep {
+                sweep()
+                nextSweep = now + context.sweepInterval
+            }
+        }
+        for case let connection? in connections {
+            connection.abort()
+        }
+        finished.withLock { $0 = true }
+    }
+
+    private func refreshClock() {
+        now = System.monotonicNanoseconds()
+        dateHeader.refresh(now: System.realtimeSeconds())
+    }
+
+    private func dispatch(events: UInt32, data: UInt64) {
+        switch data {
+        case Self.wakeToken:
+            su_eventfd_drain(wakeFD)
+            let messages = mailbox.withLock { box in
+                let taken = box
+                box.removeAll()
+                return taken
+            }
+            for message in messages { handle(message) }
+        case Self.listenerToken:
+            acceptConnections()
+        default:
+            let fd = Int(truncatingIfNeeded: data & 0xFFFF_FFFF)
+            let generation = UInt32(truncatingIfNeeded: data >> 32)
+            // The generation guards against an event for a closed descriptor that accept reused.
+            guard fd < connections.count, let connection = connections[fd], connection.generation == generation
+            else { return }
+            connection.handle(events: events)
+        }
+    }
+
+    private func handle(_ message: Message) {
+        switch message {
+        case .complete(let fd, let generation, let response):
+            let index = Int(fd)
+            guard index < connections.count, let connection = connections[index], connection.generation == generation
+            else { return }
+            connection.complete(with: response)
+        case .drain:
+            stopListening()
+            for case let connection? in connections {
+                connection.drain()
+            }
+        case .stop:
+            stopListening()
+            running = false
+        }
+    }
+
+    private func stopListening() {
+        guard listenFD >= 0 else { return }
+        _ = su_epoll_ctl(epollFD, su_epoll_ctl_del(), listenFD, 0, 0)
+        listenFD = -1
+    }
+
+    private func sweep() {
+        if acceptPausedUntil != 0 && now >= acceptPausedUntil && listenFD >= 0 {
+            acceptPausedUntil = 0
+            _ = su_epoll_ctl(
+                epollFD, su_epoll_ctl_add(), listenFD, su_epollin() | su_epollexclusive(), Self.listenerToken)
+        }
+        let draining = context.isDraining
+        for case let connection? in connections {
+            connection.checkDeadlines(now: now)
+            if draining && !connection.closed { connection.drain() }
+        }
+    }
+
+    // MARK: - Accepting
+
+    private func acceptConnections() {
+        guard listenFD >= 0 else { return }
+        for _ in 0..<64 {
+            let fd = unsafe addressBuffer.withUnsafeMutableBufferPointer { buffer in
+                unsafe su_accept_connection(listenFD, buffer.baseAddress, buffer.count)
+            }
+            if fd < 0 {
+                let error = System.errno
+                switch error {
+                case EAGAIN, EWOULDBLOCK: return
+                case EINTR, ECONNABORTED, EPROTO: continue
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                    // Out of descriptors: stop accepting for a moment instead of spinning on a
+                    // listener that stays readable.
+                    context.logger.warning("accept failed; pausing", metadata: ["errno": "\(error)"])
+                    _ = su_epoll_ctl(epollFD, su_epoll_ctl_del(), listenFD, 0, 0)
+                    acceptPausedUntil = now + 100_000_000
+                    return
+                default:
+                    // EINVAL after the listener was shut down for draining.
+                    stopListening()
+                    return
+                }
+            }
+            if context.openConnections.add(1, ordering: .relaxed).newValue > context.configuration.maxConnections
+                || context.isDraining
+            {
+                refuse(fd)
+                continue
+            }
+            register(fd)
+        }
+    }
+
+    private static let overloadResponse: [UInt8] = Array(
+        ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 84\r\n"
+            + "Retry-After: 1\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n\r\n"
+            + "{\"error\":\"The server has too many open connections.\",\"code\":\"too_many_connections\"}").utf8)
+
+    /// Over the connection limit: a best-effort 503 without blocking, then close.
+    private func refuse(_ fd: Int32) {
+        unsafe Self.overloadResponse.withUnsafeBytes { bytes in
+            _ = unsafe su_send2(fd, bytes.baseAddress, bytes.count, nil, 0)
+        }
+        System.shutdownWrite(fd)
+        System.close(fd)
+        context.openConnections.subtract(1, ordering: .relaxed)
+    }
+
+    private func register(_ fd: Int32) {
+        let address = unsafe addressBuffer.withUnsafeBufferPointer { unsafe String(cString: $0.baseAddress!) }
+        nextGeneration &+= 1
+        let connection = Connection(
+            fd: fd, generation: nextGeneration, remoteAddress: address, loop: self, context: context)
+        let slot = Int(fd)
+        if slot >= connections.count {
+            connections.append(contentsOf: repeatElement(nil, count: slot + 1 - connections.count))
+        }
+        connections[slot] = connection
+        if su_epoll_ctl(epollFD, su_epoll_ctl_add(), fd, su_epollin(), token(connection)) != 0 {
+            connection.close()
+        }
+    }
+
+    private func token(_ connection: Connection) -> UInt64 {
+        UInt64(UInt32(bitPattern: connection.fd)) | UInt64(connection.generation) << 32
+    }
+
+    // MARK: - Services for connections
+
+    func modify(_ connection: Connection, events: UInt32) {
+        _ = su_epoll_ctl(epollFD, su_epoll_ctl_mod(), connection.fd, events, token(connection))
+    }
+
+    func remove(_ connection: Connection) {
+        let slot = Int(connection.fd)
+        if slot < connections.count, connections[slot] === connection {
+            connections[slot] = nil
+        }
+        // close() also removes the descriptor from the epoll set.
+        System.close(connection.fd)
+        context.openConnections.subtract(1, ordering: .relaxed)
+    }
+
+    /// Reads into the loop's shared buffer; returns the count, 0 at EOF, or -1 (errno).
+    func read(_ fd: Int32) -> Int {
+        unsafe readBuffer.withUnsafeMutableBytes { buffer in
+            unsafe Glibc.read(fd, buffer.baseAddress, buffer.count)
+        }
+    }
+
+    /// Writes the first one or two queued buffers in one sendmsg; returns bytes written or -1.
+    func write(_ fd: Int32, _ output: [[UInt8]], offset: Int) -> Int {
+        let first = output[0]
+        if output.count == 1 {
+            return unsafe first.withUnsafeBytes { bytes in
+                unsafe su_send2(fd, bytes.baseAddress! + offset, bytes.count - offset, nil, 0)
+            }
+        }
+        let second = output[1]
+        return unsafe first.withUnsafeBytes { one in
+            unsafe second.withUnsafeBytes { two in
+                unsafe su_send2(fd, one.baseAddress! + offset, one.count - offset, two.baseAddress, two.count)
+            }
+        }
+    }
+}

@@ -1,0 +1,6 @@
+import Testing
+
+extension Tag {
+    /// Tests that stop an attack: smuggling, traversal, header injection, resource exhaustion.
+    @Tag static var security: Self
+}
