@@ -241,7 +241,7 @@ variable "access_log_retention_days" {
 # --- Service (container) ---------------------------------------------------------------------
 
 variable "service_trust_principal" {
-  description = "AWS service principal allowed to assume the service role (ECS tasks by default; e.g. ec2.amazonaws.com for an instance profile)."
+  description = "AWS service principal allowed to assume the service role (ECS tasks by default). The trust also requires aws:SourceAccount = this account, which ECS sends; check that a different principal sends it too."
   type        = string
   default     = "ecs-tasks.amazonaws.com"
 
