@@ -7,6 +7,13 @@ package struct S3AuthError: Error, Equatable, CustomStringConvertible {
     /// The HTTP status S3 answers with.
     package let httpStatus: Int
 
+    /// An error from its parts (the receiver builds its own, such as `BadDigest`, the same way).
+    package init(code: String, message: String, httpStatus: Int) {
+        self.code = code
+        self.message = message
+        self.httpStatus = httpStatus
+    }
+
     package var description: String { "\(code) (\(httpStatus)): \(message)" }
 
     static func accessDenied(_ message: String) -> Self {
