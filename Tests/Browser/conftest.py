@@ -30,6 +30,13 @@ def server(built_binary):
 
 
 @pytest.fixture(scope="module")
+def rate_limited_server(built_binary):
+    srv = Server(extra_env={"RATE_LIMIT_PER_MINUTE": "2"})
+    yield srv
+    srv.cleanup()
+
+
+@pytest.fixture(scope="module")
 def small_limit_server(built_binary):
     srv = Server(max_upload_bytes=1024 * 1024)
     yield srv

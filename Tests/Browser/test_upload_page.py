@@ -291,6 +291,27 @@ def test_a_file_over_the_limit_gets_a_clear_message(browser, small_limit_server,
     assert severe(browser) == []
 
 
+def test_a_rate_limited_upload_waits_for_the_time_the_server_names(browser, rate_limited_server, tmp_path):
+    files = []
+    for index in range(3):
+        path = tmp_path / f"burst {index}.txt"
+        path.write_bytes(f"burst {index}\n".encode())
+        files.append(path)
+    driver = open_page(browser, rate_limited_server)
+    sign_in(driver)
+    wait(driver, signed_in)
+    driver.find_element(By.ID, "file-input").send_keys("\n".join(str(f) for f in files))
+    wait(driver, lambda d: sorted(r["state"] for r in rows(d)) == ["done", "done", "queued"]
+         and any(r["badge"] == "Waiting" for r in rows(d)), timeout=30, message=f"{rows(driver)}")
+    waiting = next(r for r in rows(driver) if r["state"] == "queued")
+    assert re.fullmatch(r"Rate limited: retrying in \d+ s\.", waiting["message"]), waiting["message"]
+    browser.screenshot("9-rate-limited-desktop")
+    # A waiting upload can still be cancelled.
+    row_button(driver, waiting["name"], "cancel").click()
+    wait(driver, lambda d: sorted(r["state"] for r in rows(d)) == ["done", "done", "error"])
+    assert severe(browser, allowed=[r"/upload - Failed to load resource: the server responded with a status of 429"]) == []
+
+
 def test_session_survives_a_reload_and_sign_out_forgets_it(browser, server, tmp_path):
     path = tmp_path / "private name.txt"
     path.write_bytes(b"x")
@@ -373,7 +394,8 @@ Promise.all([import('./js/format.js'), import('./js/auth.js'), import('./js/uplo
     policy: auth.describeCognitoError('InvalidPasswordException', 'Password does not conform to policy: Password not long enough'),
     rate: (({ reason, message }) => ({ reason, message }))(uploader.describeUploadError(429, { error: 'Slow down.', code: 'rate_limited' }, '30')),
     type: uploader.describeUploadError(415, { error: 'Files of type text/html are not allowed.', code: 'content_type_not_allowed' }, null).reason,
-    big: uploader.describeUploadError(413, { error: 'The file is too large.', code: 'too_large' }, null, { size: 3 * 1048576, maxUploadBytes: 1048576 }).message,
+    big: uploader.describeUploadError(413, { error: 'The file size 3145728 bytes is over the limit of 1048576 bytes.', code: 'file_too_large' }, null, { size: 3 * 1048576, maxUploadBytes: 1048576 }).message,
+    bigUnknown: uploader.describeUploadError(413, { error: 'The file size is over the limit.', code: 'file_too_large' }, null).message,
     expired: uploader.describeStorageError(403, '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>').reason,
     digest: uploader.describeStorageError(400, '<?xml version="1.0"?><Error><Code>BadDigest</Code><Message>x</Message></Error>').reason,
     exists: uploader.describeStorageError(412, '<Error><Code>PreconditionFailed</Code></Error>').reason,
@@ -408,7 +430,8 @@ def test_the_page_words_errors_sizes_and_times_for_people(browser, server):
     assert result["policy"] == "That password doesn't meet the password policy: Password not long enough"
     assert result["rate"] == {"reason": "Rate limited", "message": "You're uploading faster than allowed. Try again in 30 s."}
     assert result["type"] == "Type not allowed"
-    assert result["big"] == "The file is too large. The limit is 1 MB; this file is 3 MB."
+    assert result["big"] == "This file is 3 MB; the limit is 1 MB."
+    assert result["bigUnknown"] == "The file size is over the limit."
     assert result["expired"] == "Link expired"
     assert result["digest"] == "Checksum mismatch"
     assert result["exists"] == "Already exists"

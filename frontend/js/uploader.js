@@ -51,10 +51,11 @@ export function describeUploadError(status, body, retryAfterHeader, { size, maxU
   const retryAfter = parseRetryAfter(retryAfterHeader);
   const wait = retryAfter !== null ? ` Try again in ${formatDuration(Math.max(1, retryAfter))}.` : " Try again in a moment.";
   if (status === 413 || /too_large|too_big/i.test(code)) {
-    const limit = maxUploadBytes ? ` The limit is ${formatBytes(maxUploadBytes)}${size ? `; this file is ${formatBytes(size)}` : ""}.` : "";
-    return new UploadError("Too large", said ? `${said}${limit && !/limit|maximum|max/i.test(said) ? limit : ""}` : `This file is too large to upload.${limit}`, {
-      retryable: false,
-    });
+    // The server counts in bytes; people read "93 GB" more easily than "99999999999 bytes".
+    const message = size && maxUploadBytes
+      ? `This file is ${formatBytes(size)}; the limit is ${formatBytes(maxUploadBytes)}.`
+      : said || "This file is too large to upload.";
+    return new UploadError("Too large", message, { retryable: false });
   }
   if (status === 415 || /content_type|type_not_allowed|unsupported/i.test(code)) {
     return new UploadError("Type not allowed", said || "Files of this type aren't accepted here.", { retryable: false });
