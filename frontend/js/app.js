@@ -283,6 +283,7 @@ function wireAuth(auth, queue) {
   const npError = $("new-password-error");
   let challenge = null;
 
+  form.addEventListener("input", (event) => event.target.removeAttribute("aria-invalid"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const username = $("username").value.trim();
@@ -305,6 +306,9 @@ function wireAuth(auth, queue) {
       }
     } catch (failure) {
       showMessage(error, failure instanceof AuthError ? failure.message : "Sign-in failed. Try again in a moment.");
+      if (failure instanceof AuthError && /NotAuthorized|UserNotFound/.test(failure.code)) {
+        for (const id of ["username", "password"]) $(id).setAttribute("aria-invalid", "true");
+      }
       $("password").select();
       $("password").focus();
     } finally {
