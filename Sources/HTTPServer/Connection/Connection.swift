@@ -48,6 +48,13 @@ final class Connection {
     private var pendingInput: [UInt8] = []
     private var output: [[UInt8]] = []
     private var outputOffset = 0
+    /// Bytes queued in `output` and not yet written.
+    private var queuedBytes = 0
+
+    /// Past this much unwritten output, pipelined requests wait in `pendingInput` until the client
+    /// reads: otherwise one read of small pipelined requests could queue hundreds of times its
+    /// size in responses for a client that never reads them.
+    static let outputHighWater = 64 * 1024
     private(set) var interest: UInt32
     private(set) var closed = false
 
@@ -83,6 +90,8 @@ final class Connection {
         if events & su_epollout() != 0 {
             flush()
             if closed { return }
+            resumePendingInput()
+            if closed { return }
         }
         if events & su_epollin() != 0 {
             readable()
@@ -91,6 +100,20 @@ final class Connection {
             return
         }
         if !closed { updateInterest() }
+    }
+
+    /// Processes requests held back by `outputHighWater` as soon as the socket has taken enough of
+    /// the output: after a flush, whether it came from an EPOLLOUT event or from `process`.
+    private func resumePendingInput() {
+        while !closed && !pendingInput.isEmpty && phase == .open && !closing
+            && queuedBytes < Self.outputHighWater
+        {
+            let pending = pendingInput
+            pendingInput = []
+            let consumed = feed(pending.span)
+            if consumed < pending.count && !closing { pendingInput = Array(pending[consumed...]) }
+            flush()
+        }
     }
 
     private func readable() {
@@ -107,7 +130,15 @@ final class Connection {
         }
         if phase == .lingering { return }
         let buffer = loop.readBuffer
-        process(buffer.span.extracting(0..<count))
+        if pendingInput.isEmpty {
+            process(buffer.span.extracting(0..<count))
+        } else {
+            // Held-back requests come first: pipelined answers stay in order.
+            var input = pendingInput
+            pendingInput = []
+            unsafe buffer.span.extracting(0..<count).withUnsafeBufferPointer { unsafe input.append(contentsOf: $0) }
+            process(input.span)
+        }
     }
 
     /// The peer sent FIN. Finish what is in flight (it may still read), otherwise close.
@@ -131,13 +162,17 @@ final class Connection {
             }
         }
         flush()
+        resumePendingInput()
     }
 
     /// Parses as much of `input` as the current phase allows; returns how much it consumed.
     private func feed(_ input: Span<UInt8>) -> Int {
         var offset = 0
         while !closing && phase == .open && !closed {
-            if parser.isIdle { requestStart = loop.now }
+            if parser.isIdle {
+                if queuedBytes >= Self.outputHighWater { return offset }
+                requestStart = loop.now
+            }
             let slice = input.extracting(offset..<input.count)
             let (event, consumed) = parser.parse(slice)
             offset += consumed
@@ -213,7 +248,7 @@ final class Connection {
             return
         }
         if head.expectContinue {
-            output.append(Self.continueLine)
+            enqueue(Self.continueLine)
         }
     }
 
@@ -346,13 +381,13 @@ final class Connection {
         if bodySent > 0 {
             if bodySent <= 16_384 {
                 bytes.append(contentsOf: sent.body)
-                output.append(bytes)
+                enqueue(bytes)
             } else {
-                output.append(bytes)
-                output.append(sent.body)
+                enqueue(bytes)
+                enqueue(sent.body)
             }
         } else {
-            output.append(bytes)
+            enqueue(bytes)
         }
         if !keepAlive { closing = true }
         lastActivity = loop.now
@@ -364,6 +399,11 @@ final class Connection {
                     duration: .nanoseconds(loop.now - exchange.start), remoteAddress: remoteAddress,
                     attributes: sent.logAttributes))
         }
+    }
+
+    private func enqueue(_ bytes: [UInt8]) {
+        queuedBytes += bytes.count
+        output.append(bytes)
     }
 
     /// Writes queued output until done or the socket is full.
@@ -378,6 +418,7 @@ final class Connection {
                 return
             }
             writeProgress = loop.now
+            queuedBytes -= written
             var remaining = written
             while remaining > 0 {
                 let available = output[0].count - outputOffset
@@ -484,6 +525,7 @@ final class Connection {
         guard !closed else { return }
         closed = true
         output = []
+        queuedBytes = 0
         loop.remove(self)
     }
 }
