@@ -52,7 +52,7 @@ struct ServeCommand: AsyncParsableCommand {
         application.beginDraining()
         try? await Task.sleep(for: configuration.shutdownDelay)
         await application.shutdown(gracePeriod: configuration.shutdownGrace)
-        logger.info("stopped")
+        logger.info("exiting", metadata: ["code": "0"])
     }
 
     /// One line on standard error naming the setting, exit code 2.
