@@ -202,21 +202,23 @@ package final class Application: Sendable {
     /// The log attribute under which routes pass `X-Forwarded-For` to the access log.
     static let forwardedForAttribute = "forwarded_for"
 
-    /// Loads the JWKS (retrying until it works, then refreshing periodically) and the credentials.
+    /// Loads the JWKS (retrying until it works, then refreshing periodically) and the credentials,
+    /// and keeps `/metrics` in step with both.
     private func startBackgroundWork() {
         let keyStore = keyStore
         let metrics = metrics
         let logger = logger
+        let bridge = RefreshMetricsBridge(keyStore: keyStore, credentials: refreshingCredentials, metrics: metrics)
         let keys = Task {
             var delay: Duration = .milliseconds(500)
             while !Task.isCancelled {
                 do {
                     try await keyStore.load()
-                    metrics.jwksRefreshed(success: true)
+                    bridge.sync()
                     logger.info("token signing keys loaded", metadata: ["keys": "\(keyStore.usableKeyIDs.count)"])
                     break
                 } catch {
-                    metrics.jwksRefreshed(success: false)
+                    bridge.sync()
                     logger.warning("cannot load token signing keys; retrying", metadata: ["error": "\(error)"])
                     try? await Task.sleep(for: delay)
                     delay = min(delay * 2, .seconds(30))
@@ -226,12 +228,19 @@ package final class Application: Sendable {
             _ = keyStore.startPeriodicRefresh()
         }
         var tasks = [keys]
+        tasks.append(
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(2))
+                    bridge.sync()
+                }
+            })
         if let refreshing = refreshingCredentials {
             tasks.append(
                 Task {
                     do {
                         try await refreshing.start()
-                        metrics.credentialsRefreshed(success: true)
+                        bridge.sync()
                         logger.info("signing credentials loaded")
                     } catch {
                         metrics.credentialsRefreshed(success: false)
@@ -295,12 +304,6 @@ package final class Application: Sendable {
         guard bound else { throw failure }
         return Int(UInt16(bigEndian: address4.sin_port))
     }
-}
-
-/// Start-up failures that are not a bad setting (the port is taken, the data folder is unwritable).
-package struct ApplicationError: Error, CustomStringConvertible {
-    package var message: String
-    package var description: String { message }
 }
 
 extension TokenUse {

@@ -72,7 +72,7 @@ struct AppIntegrationTests {
             let token = try await app.signIn("bob")
             let response = try await RawHTTPClient.send(
                 port: app.port, method: "POST", target: "/upload",
-                headers: [("Content-Type", "application/json"), ("Authorization", token)],
+                headers: [("Content-Type", "application/json; charset=utf-8"), ("Authorization", token)],
                 body: Array(#"{"filename":"a.txt","contentType":"text/plain","size":1}"#.utf8))
             #expect(response.status == 200)
             #expect((response.json["key"] as? String)?.hasPrefix("uploads/\(AppHarness.subject(of: token))/") == true)
@@ -158,9 +158,12 @@ struct AppIntegrationTests {
             // Bob's claims under Alice's signature: the classic "change the sub" attack.
             let swapped = parts[0] + "." + bobToken.split(separator: ".")[1] + "." + parts[2]
             let algNone = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0." + parts[1] + "."
+            // {"alg":"RS256","kid":"rotated-away","typ":"JWT"}: verified off the loop after a refetch.
+            let unknownKey =
+                "eyJhbGciOiJSUzI1NiIsImtpZCI6InJvdGF0ZWQtYXdheSIsInR5cCI6IkpXVCJ9." + parts[1] + "." + parts[2]
             let body = #"{"filename":"a.txt","contentType":"text/plain","size":1}"#
             var responses: [RawResponse] = []
-            for candidate in [nil, "", "not-a-jwt", tampered, swapped, algNone, parts[0] + "." + parts[1]] {
+            for candidate in [nil, "", "not-a-jwt", tampered, swapped, algNone, unknownKey, parts[0] + "." + parts[1]] {
                 responses.append(try await app.requestUpload(token: candidate, body: body))
             }
             responses.append(
@@ -181,8 +184,10 @@ struct AppIntegrationTests {
                 #expect(response.json["error"] as? String == "A valid sign-in token is required.")
             }
             let metrics = try await app.get("/metrics").text
-            #expect(metrics.contains("expired"))
-            #expect(metrics.contains("bad_signature"))
+            #expect(metrics.contains(#"secure_upload_token_rejections_total{reason="expired"} 1"#))
+            #expect(metrics.contains(#"secure_upload_token_rejections_total{reason="bad_signature"} 2"#))
+            #expect(metrics.contains(#"secure_upload_token_rejections_total{reason="unknown_key"} 1"#))
+            #expect(metrics.contains(#"secure_upload_token_rejections_total{reason="missing_token"} 1"#))
         }
     }
 
@@ -278,6 +283,7 @@ struct AppIntegrationTests {
             let metrics = try await app.get("/metrics")
             #expect(metrics.status == 200)
             #expect(metrics.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+            #expect(metrics.text.contains(#"secure_upload_jwks_refreshes_total{result="success"} 1"#))
             let page = try await app.get("/")
             #expect(page.status == 200)
             #expect(page.text.contains("SecureUpload"))
@@ -302,6 +308,7 @@ struct AppIntegrationTests {
             let limited = try await app.requestUpload(token: alice, body: body)
             #expect(limited.status == 429)
             #expect(limited.json["code"] as? String == "rate_limited")
+            #expect(try await app.get("/metrics").text.contains("secure_upload_rate_limited_total 1"))
             #expect(Int(limited.header("Retry-After") ?? "") ?? 0 >= 1)
             let bob = try await app.signIn("bob")
             #expect(try await app.requestUpload(token: bob, body: body).status == 200)

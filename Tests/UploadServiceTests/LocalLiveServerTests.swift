@@ -130,6 +130,15 @@ struct LocalLiveServerTests {
             FileManager.default.contents(atPath: live.directory.path + "/local-bucket/uploads/u1/photo.png")
                 == Data(content))
 
+        let get = try live.presigner.presign(
+            method: "GET", key: "uploads/u1/photo.png", headers: [], expiresIn: 60, credentials: live.credentials,
+            now: live.clock.now)
+        try client.sendHead("GET", live.target(get), headers: live.headers(get))
+        let read = try client.readResponse()
+        #expect(read.status == 200)
+        #expect(read.header("Content-Type") == "image/png")
+        #expect(read.body.count == content.count && read.body == content, "a pre-signed GET reads the bytes back")
+
         try client.sendHead("PUT", live.target(request), headers: live.headers(request))
         let second = try client.readResponse()
         #expect(second.status == 412)
