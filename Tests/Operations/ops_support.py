@@ -100,7 +100,7 @@ class Server:
 
     def _wait_for_port(self) -> int:
         # The server logs the URL it listens on; PORT=0 lets the kernel choose a free port.
-        pattern = re.compile(r"(?:127\.0\.0\.1|localhost):(\d{2,5})")
+        pattern = re.compile(r"http://(?:127\.0\.0\.1|localhost):([1-9]\d{1,4})")
         line = self.wait_for_line(lambda text: pattern.search(text) is not None, timeout=60)
         return int(pattern.search(line).group(1))
 

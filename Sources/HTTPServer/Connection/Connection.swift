@@ -188,7 +188,8 @@ final class Connection {
             exchange.destination = .early(
                 .jsonError(.notFound, code: "not_found", message: "There is nothing at this path."))
         }
-        if case .early = exchange.destination {
+        // A streaming route's handler is made below, so its destination is still the placeholder.
+        if case .early = exchange.destination, streamingRoute == nil {
         } else if let error = parser.setBodyLimit(limit) {
             exchange.destination = .early(error.response)
         } else if let route = streamingRoute {

@@ -33,6 +33,15 @@ struct LocalObjectStore: Sendable {
     /// The file an object with `key` (already validated by `S3ObjectAddress`) lives in.
     func objectPath(_ key: String) -> String { layout.bucketDirectory(bucket) + "/" + key }
 
+    /// `key`'s path with symlinks resolved, or nil when it does not exist or resolves outside the
+    /// bucket folder.
+    func resolvedObjectPath(_ key: String) -> String? {
+        guard let resolved = SecureFiles.resolved(objectPath(key)),
+            resolved.hasPrefix(resolvedBucketDirectory + "/")
+        else { return nil }
+        return resolved
+    }
+
     /// Whether an object (or anything else) already sits at `key`'s path.
     func exists(_ key: String) -> Bool { SecureFiles.exists(objectPath(key)) }
 
