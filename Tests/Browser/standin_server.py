@@ -19,7 +19,6 @@ import hashlib
 import json
 import mimetypes
 import os
-import re
 import threading
 import time
 import urllib.parse

@@ -367,3 +367,72 @@ struct LocalIdentityProviderTests {
         }
     }
 }
+
+@Suite("Local identity: throttle, refresh-token table and discovery document")
+struct LocalIdentityInternalsTests {
+    @Test("the lockout delay doubles after the free failures and is capped")
+    func throttleBackoff() {
+        var throttle = LoginThrottle(freeFailures: 3, maximumDelay: 8)
+        for _ in 0..<3 {
+            #expect(throttle.retryDelay(for: "bob", now: 100) == nil)
+            throttle.recordFailure(for: "bob", now: 100)
+        }
+        #expect(throttle.retryDelay(for: "bob", now: 100) == 1)
+        throttle.recordFailure(for: "bob", now: 101)
+        #expect(throttle.retryDelay(for: "bob", now: 101) == 2)
+        for _ in 0..<10 { throttle.recordFailure(for: "bob", now: 200) }
+        #expect(throttle.retryDelay(for: "bob", now: 200) == 8)
+        #expect(throttle.retryDelay(for: "bob", now: 208) == nil)
+        #expect(throttle.retryDelay(for: "carol", now: 200) == nil)
+        throttle.recordSuccess(for: "bob")
+        #expect(throttle.retryDelay(for: "bob", now: 200) == nil)
+    }
+
+    @Test("a spray of made-up names keeps the throttle table bounded and keeps locked names")
+    func throttleBounded() {
+        var throttle = LoginThrottle(freeFailures: 2, pruneThreshold: 100)
+        throttle.recordFailure(for: "victim", now: 0)
+        throttle.recordFailure(for: "victim", now: 0)
+        for index in 0..<1000 { throttle.recordFailure(for: "name\(index)", now: 0.5) }
+        #expect(throttle.trackedCount <= 100)
+        #expect(throttle.retryDelay(for: "victim", now: 0.5) != nil)
+    }
+
+    @Test("refresh tokens are random, bounded in number, and expire")
+    func refreshTokens() {
+        var store = RefreshTokenStore(lifetime: 10, capacity: 3)
+        let session = LocalSession(username: "a", subject: "s", authTime: 0, originJTI: "o", eventID: "e")
+        let tokens = (0..<5).map { store.issue(for: session, now: Double($0)) }
+        #expect(Set(tokens).count == 5)
+        #expect(store.count <= 3)
+        #expect(store.lookup(tokens[4], now: 5) == .valid(session))
+        #expect(store.lookup(tokens[0], now: 5) == .unknown)
+        #expect(store.lookup(tokens[4], now: 14) == .expired)
+    }
+
+    @Test("the discovery document names the issuer and its JWKS URL")
+    func discoveryDocument() throws {
+        let directory = LocalTemporaryDirectory()
+        defer { directory.remove() }
+        let provider = try LocalIdentityProvider(
+            configuration: localConfiguration(dataDirectory: directory.path), now: LocalTestClock().function)
+        let document = localJSON(provider.openIDConfiguration())
+        #expect(document["issuer"] as? String == provider.issuer)
+        #expect(document["jwks_uri"] as? String == provider.issuer + "/.well-known/jwks.json")
+        #expect(document["id_token_signing_alg_values_supported"] as? [String] == ["RS256"])
+    }
+
+    @Test(
+        "configuration errors name the setting",
+        arguments: [
+            ("UPLOAD_BUCKET", "Bad_Bucket"), ("UPLOAD_BUCKET", ".secure-upload"), ("AWS_REGION", "EU WEST"),
+            ("LOCAL_DATA_DIR", ""),
+        ])
+    func configurationErrors(setting: String, value: String) {
+        var configuration = localConfiguration(dataDirectory: setting == "LOCAL_DATA_DIR" ? value : "/tmp/x")
+        if setting == "UPLOAD_BUCKET" { configuration.bucket = value }
+        if setting == "AWS_REGION" { configuration.region = value }
+        #expect(throws: LocalModeError.self) { try configuration.validate() }
+        do { try configuration.validate() } catch { #expect(error.description.hasPrefix(setting)) }
+    }
+}

@@ -19,15 +19,16 @@ struct LocalLiveServerTests {
         let presigner: S3Presigner
         let server: HTTPServer
         let port: Int
+        let clock = LocalTestClock(Date())
         /// What URLs are signed for (the Host clients send); the socket port differs, which the
         /// receiver cannot see.
         static let signedHost = "127.0.0.1:8080"
 
         init() throws {
             let configuration = localConfiguration(dataDirectory: directory.path)
-            identity = try LocalIdentityProvider(configuration: configuration, now: { Date() })
+            identity = try LocalIdentityProvider(configuration: configuration, now: clock.function)
             credentials = try LocalS3Receiver.loadOrCreateCredentials(dataDirectory: directory.path)
-            receiver = try LocalS3Receiver(configuration: configuration, credentials: credentials, now: { Date() })
+            receiver = try LocalS3Receiver(configuration: configuration, credentials: credentials, now: clock.function)
             presigner = S3Presigner(
                 location: S3Location(
                     bucket: "local-bucket", region: "eu-west-1", endpoint: receiver.endpoint, forcePathStyle: true))
@@ -55,7 +56,7 @@ struct LocalLiveServerTests {
                 ("x-amz-checksum-sha256", Data(SHA256.hash(body)).base64EncodedString()), ("If-None-Match", "*"),
             ]
             return try presigner.presign(
-                method: "PUT", key: key, headers: headers, expiresIn: 300, credentials: credentials, now: Date())
+                method: "PUT", key: key, headers: headers, expiresIn: 300, credentials: credentials, now: clock.now)
         }
 
         /// Path and query of a presigned URL.
@@ -128,6 +129,15 @@ struct LocalLiveServerTests {
         #expect(
             FileManager.default.contents(atPath: live.directory.path + "/local-bucket/uploads/u1/photo.png")
                 == Data(content))
+
+        let get = try live.presigner.presign(
+            method: "GET", key: "uploads/u1/photo.png", headers: [], expiresIn: 60, credentials: live.credentials,
+            now: live.clock.now)
+        try client.sendHead("GET", live.target(get), headers: live.headers(get))
+        let read = try client.readResponse()
+        #expect(read.status == 200)
+        #expect(read.header("Content-Type") == "image/png")
+        #expect(read.body.count == content.count && read.body == content, "a pre-signed GET reads the bytes back")
 
         try client.sendHead("PUT", live.target(request), headers: live.headers(request))
         let second = try client.readResponse()
@@ -242,6 +252,55 @@ struct LocalLiveServerTests {
         let stored = FileManager.default.contents(atPath: live.directory.path + "/local-bucket/uploads/u1/race.txt")
         #expect(stored == Data(first) || stored == Data(second))
         #expect(live.temporaryFiles.isEmpty)
+        await live.stop()
+    }
+
+    enum SocketAttack: String, CaseIterable, Sendable {
+        case tamperedSignature, wrongContentType, wrongChecksum, expiredURL, missingSignedHeader
+    }
+
+    @Test(
+        "over a socket, a tampered signature, wrong type, wrong checksum, expired URL or missing header is refused",
+        arguments: SocketAttack.allCases)
+    func attacksOverSocket(attack: SocketAttack) async throws {
+        let live = try Live()
+        var content = Array("attack body 0123456789".utf8)
+        let request = try live.presign(key: "uploads/u1/attack.txt", body: content)
+        var target = live.target(request)
+        var headers = live.headers(request)
+        let expected: (Int, String)
+        switch attack {
+        case .tamperedSignature:
+            let last = target.removeLast()
+            target.append(last == "a" ? "b" : "a")
+            expected = (403, "SignatureDoesNotMatch")
+        case .wrongContentType:
+            headers.removeAll { $0.name == "Content-Type" }
+            headers.append(("Content-Type", "text/html"))
+            expected = (403, "SignatureDoesNotMatch")
+        case .wrongChecksum:
+            content[0] = UInt8(ascii: "A")
+            expected = (400, "BadDigest")
+        case .expiredURL:
+            live.clock.advance(by: 301)
+            expected = (403, "AccessDenied")
+        case .missingSignedHeader:
+            headers.removeAll { $0.name == "x-amz-checksum-sha256" }
+            // S3 recomputes the signature with the header's value missing, so it does not match.
+            expected = (403, "SignatureDoesNotMatch")
+        }
+        let client = try LocalRawClient(port: live.port)
+        try client.sendHead("PUT", target, headers: headers)
+        // A refused head closes the connection without reading the body; the send may then fail.
+        try? client.send(content)
+        let response = try client.readResponse()
+        #expect(response.status == expected.0)
+        #expect(Self.code(response) == expected.1, "\(response.text)")
+        #expect(response.header("Content-Type") == "application/xml")
+        #expect(response.text.contains("<RequestId>"))
+        client.close()
+        #expect(await localEventually { live.temporaryFiles.isEmpty })
+        #expect(live.objects.isEmpty)
         await live.stop()
     }
 }

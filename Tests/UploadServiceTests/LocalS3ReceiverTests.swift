@@ -57,6 +57,15 @@ struct LocalS3ReceiverTests {
             return LocalS3ExchangeTests.put(receiver.makeExchange(), head, body: body)
         }
 
+        /// The head of a request to `url` with `headers`, as the server would hand it over.
+        func head(method: String, url: String, headers: [(name: String, value: String)]) -> S3RequestHead {
+            let pieces = url.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+            let parts = ("/" + pieces[3]).split(separator: "?", maxSplits: 1)
+            return S3RequestHead(
+                method: method, rawPath: String(parts[0]), rawQuery: parts.count > 1 ? String(parts[1]) : nil,
+                headers: [("Host", String(pieces[2]))] + headers)
+        }
+
         var objects: [String] { directory.files(under: "local-bucket") }
         var temporaryFiles: [String] { directory.files(under: ".secure-upload/tmp") }
     }
@@ -190,5 +199,59 @@ struct LocalS3ReceiverTests {
             rawQuery: String(parts[1]),
             headers: [("Host", "127.0.0.1:8080")] + request.headers)
         #expect(LocalS3ExchangeTests.put(restarted.makeExchange(), head, body: Self.body).status == 200)
+    }
+
+    @Test("pre-signed GET and HEAD return the stored object; other URLs, unsigned reads and missing keys are refused")
+    func presignedReads() throws {
+        let fixture = try Fixture()
+        defer { fixture.directory.remove() }
+        let key = "uploads/u1/report 2026.pdf"
+        let put = try fixture.presign(key: key, body: Self.body)
+        let stored = fixture.send(put, body: Self.body)
+        #expect(stored.status == 200)
+
+        // x-amz-* headers of a pre-signed request must be signed, so the checksum mode is.
+        let get = try fixture.presigner.presign(
+            method: "GET", key: key, headers: [("x-amz-checksum-mode", "ENABLED")], expiresIn: 60,
+            credentials: fixture.credentials, now: fixture.clock.now)
+        let read = fixture.receiver.reader.answer(fixture.head(method: "GET", url: get.url, headers: get.headers))
+        #expect(read.status == 200)
+        #expect(read.body.count == Self.body.count)
+        #expect(read.body == Self.body, "the stored bytes come back unchanged")
+        #expect(read.header("Content-Type") == "application/pdf")
+        #expect(read.header("ETag") == stored.header("ETag"))
+        #expect(read.header("x-amz-checksum-sha256") == Data(SHA256.hash(Self.body)).base64EncodedString())
+        #expect(read.header("Last-Modified")?.hasSuffix(" GMT") == true)
+
+        let headURL = try fixture.presigner.presign(
+            method: "HEAD", key: key, headers: [], expiresIn: 60, credentials: fixture.credentials,
+            now: fixture.clock.now)
+        #expect(
+            fixture.receiver.reader.answer(fixture.head(method: "HEAD", url: headURL.url, headers: [])).status == 200)
+
+        // A URL signed for GET does not read with HEAD, nor a PUT URL with GET.
+        let wrongMethod = fixture.receiver.reader.answer(
+            fixture.head(method: "HEAD", url: get.url, headers: get.headers))
+        #expect(wrongMethod.status == 403)
+        #expect(LocalS3ExchangeTests.code(wrongMethod) == "SignatureDoesNotMatch")
+        let putURL = fixture.receiver.reader.answer(fixture.head(method: "GET", url: put.url, headers: []))
+        #expect(putURL.status == 403)
+
+        let unsigned = fixture.receiver.reader.answer(
+            fixture.head(method: "GET", url: "http://127.0.0.1:8080/local/s3/local-bucket/uploads/u1/x", headers: []))
+        #expect(unsigned.status == 403 || unsigned.status == 400)
+        #expect(unsigned.body.count > 0 && !String(decoding: unsigned.body, as: UTF8.self).contains("%PDF"))
+
+        let missing = try fixture.presigner.presign(
+            method: "GET", key: "uploads/u1/none", headers: [], expiresIn: 60, credentials: fixture.credentials,
+            now: fixture.clock.now)
+        let notFound = fixture.receiver.reader.answer(fixture.head(method: "GET", url: missing.url, headers: []))
+        #expect(notFound.status == 404)
+        #expect(LocalS3ExchangeTests.code(notFound) == "NoSuchKey")
+
+        fixture.clock.advance(by: 61)
+        let expired = fixture.receiver.reader.answer(fixture.head(method: "GET", url: get.url, headers: get.headers))
+        #expect(expired.status == 403)
+        #expect(LocalS3ExchangeTests.code(expired) == "AccessDenied")
     }
 }

@@ -2,7 +2,7 @@
 
 import { Auth, AuthError } from "./auth.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { formatBytes, formatSpeed, formatTimeLeft, percent } from "./format.js";
+import { formatBytes, formatDuration, formatSpeed, formatTimeLeft, percent } from "./format.js";
 import { UploadQueue } from "./uploader.js";
 
 const $ = (id) => document.getElementById(id);
@@ -112,6 +112,9 @@ class QueueView {
       if (action === "remove") this.#removeAndRefocus(button, id);
     });
     $("retry-failed").addEventListener("click", () => this.#queue.retryFailed());
+    setInterval(() => {
+      for (const item of this.#queue.items) if (item.state === "queued" && item.notBefore > 0) this.#update(item);
+    }, 1000);
     $("clear-done").addEventListener("click", () => {
       this.#queue.clearDone();
       $("file-input").focus();
@@ -181,7 +184,12 @@ class QueueView {
     setText(row.badge, badge);
     setText(row.detail, detail);
     if (item.key && row.detail.title !== item.key) row.detail.title = `Stored as ${item.key}`;
-    showMessage(row.message, item.state === "error" || item.state === "queued" ? item.message : "");
+    let message = item.state === "error" || item.state === "queued" ? item.message : "";
+    if (item.state === "queued" && item.reason && item.notBefore > Date.now()) {
+      // Counts down while the upload waits out a Retry-After.
+      message = `${item.reason}: retrying in ${formatDuration((item.notBefore - Date.now()) / 1000)}.`;
+    }
+    showMessage(row.message, message);
 
     row.cancel.hidden = !(item.state === "queued" || item.state === "uploading");
     row.retry.hidden = !(item.state === "error" && item.retryable);
@@ -283,6 +291,7 @@ function wireAuth(auth, queue) {
   const npError = $("new-password-error");
   let challenge = null;
 
+  form.addEventListener("input", (event) => event.target.removeAttribute("aria-invalid"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const username = $("username").value.trim();
@@ -305,6 +314,9 @@ function wireAuth(auth, queue) {
       }
     } catch (failure) {
       showMessage(error, failure instanceof AuthError ? failure.message : "Sign-in failed. Try again in a moment.");
+      if (failure instanceof AuthError && /NotAuthorized|UserNotFound/.test(failure.code)) {
+        for (const id of ["username", "password"]) $(id).setAttribute("aria-invalid", "true");
+      }
       $("password").select();
       $("password").focus();
     } finally {

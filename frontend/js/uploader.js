@@ -13,6 +13,10 @@ const MAX_AUTO_RETRIES = 3;
 const MAX_RETRY_AFTER_SECONDS = 300;
 const SPEED_WINDOW_MS = 4000;
 const SIGN_IN_EXPIRED = "Sign-in expired";
+/** An upload that sends nothing for this long is abandoned, so that it can be retried. */
+const STALL_MS = 60 * 1000;
+/** Without progress for this long, the speed shown drops to nothing rather than stay stale. */
+const QUIET_MS = 3000;
 
 // Headers the browser sets itself; XMLHttpRequest refuses them (with a console error).
 const FORBIDDEN_HEADER = /^(accept-charset|accept-encoding|access-control-request-.*|connection|content-length|cookie2?|date|dnt|expect|host|keep-alive|origin|referer|te|trailer|transfer-encoding|upgrade|via|proxy-.*|sec-.*)$/i;
@@ -47,10 +51,11 @@ export function describeUploadError(status, body, retryAfterHeader, { size, maxU
   const retryAfter = parseRetryAfter(retryAfterHeader);
   const wait = retryAfter !== null ? ` Try again in ${formatDuration(Math.max(1, retryAfter))}.` : " Try again in a moment.";
   if (status === 413 || /too_large|too_big/i.test(code)) {
-    const limit = maxUploadBytes ? ` The limit is ${formatBytes(maxUploadBytes)}${size ? `; this file is ${formatBytes(size)}` : ""}.` : "";
-    return new UploadError("Too large", said ? `${said}${limit && !/limit|maximum|max/i.test(said) ? limit : ""}` : `This file is too large to upload.${limit}`, {
-      retryable: false,
-    });
+    // The server counts in bytes; people read "93 GB" more easily than "99999999999 bytes".
+    const message = size && maxUploadBytes
+      ? `This file is ${formatBytes(size)}; the limit is ${formatBytes(maxUploadBytes)}.`
+      : said || "This file is too large to upload.";
+    return new UploadError("Too large", message, { retryable: false });
   }
   if (status === 415 || /content_type|type_not_allowed|unsupported/i.test(code)) {
     return new UploadError("Type not allowed", said || "Files of this type aren't accepted here.", { retryable: false });
@@ -408,7 +413,7 @@ export class UploadQueue extends EventTarget {
     this.#ensureCurrent(attempt);
     item.phase = "requesting";
     this.#changed(item);
-    const token = await this.#auth.idToken({ forceRefresh: retriedAuth });
+    const token = await this.#auth.idToken();
     this.#ensureCurrent(attempt);
     const controller = new AbortController();
     item.abort = () => controller.abort();
@@ -463,6 +468,21 @@ export class UploadQueue extends EventTarget {
     return new Promise((resolve, reject) => {
       const xhr = new this.#XHR();
       const samples = [];
+      let lastProgress = this.#now();
+      let stalled = false;
+      const watchdog = setInterval(() => {
+        const quiet = this.#now() - lastProgress;
+        if (item.phase !== "sending") return;
+        if (quiet > STALL_MS) {
+          stalled = true;
+          xhr.abort();
+        } else if (quiet > QUIET_MS && item.speed !== 0) {
+          item.speed = 0;
+          samples.length = 0;
+          this.#changed(item);
+        }
+      }, 1000);
+      xhr.addEventListener("loadend", () => clearInterval(watchdog));
       item.phase = "sending";
       item.abort = () => xhr.abort();
       xhr.open(typeof grant.method === "string" && grant.method ? grant.method.toUpperCase() : "PUT", new URL(grant.uploadUrl, document.baseURI).href);
@@ -472,6 +492,7 @@ export class UploadQueue extends EventTarget {
       }
       xhr.upload.addEventListener("progress", (event) => {
         const now = this.#now();
+        lastProgress = now;
         const loaded = event.lengthComputable ? Math.min(event.loaded, item.size) : event.loaded;
         samples.push({ at: now, loaded });
         while (samples.length > 2 && now - samples[0].at > SPEED_WINDOW_MS) samples.shift();
@@ -493,7 +514,11 @@ export class UploadQueue extends EventTarget {
       xhr.addEventListener("error", () => {
         reject(new UploadError("Network error", "The connection to storage was lost, or storage refused the browser's request. Check your connection and retry."));
       });
-      xhr.addEventListener("abort", () => reject(new UploadError("Cancelled", "You cancelled this upload.")));
+      xhr.addEventListener("abort", () => {
+        reject(stalled
+          ? new UploadError("Stalled", "The upload made no progress for a minute. Check your connection and retry.")
+          : new UploadError("Cancelled", "You cancelled this upload."));
+      });
       xhr.addEventListener("timeout", () => reject(new UploadError("Interrupted", "Storage took too long to answer. Retry.")));
       this.#changed(item);
       xhr.send(item.file);

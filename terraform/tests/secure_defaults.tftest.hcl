@@ -229,3 +229,27 @@ run "accepts_plain_http_service_url_when_allowed" {
     allow_insecure_service_url = true
   }
 }
+
+run "ses_sender_when_configured" {
+  command = plan
+
+  variables {
+    ses_source_arn   = "arn:aws:ses:eu-west-1:123456789012:identity/example.com"
+    ses_from_address = "Uploads <no-reply@example.com>"
+  }
+
+  assert {
+    condition     = aws_cognito_user_pool.this.email_configuration[0].email_sending_account == "DEVELOPER"
+    error_message = "A configured SES identity makes Cognito send through SES."
+  }
+}
+
+run "rejects_a_non_ses_source_arn" {
+  command = plan
+
+  variables {
+    ses_source_arn = "arn:aws:iam::123456789012:role/not-ses"
+  }
+
+  expect_failures = [var.ses_source_arn]
+}

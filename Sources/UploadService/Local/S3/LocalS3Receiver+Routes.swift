@@ -1,8 +1,8 @@
 package import HTTPServer
 
 extension LocalS3Receiver {
-    /// Routes the receiver: streaming `PUT` under `/local/s3/`, CORS preflights, and S3's refusal
-    /// for other methods.
+    /// Routes the receiver: streaming `PUT` under `/local/s3/`, pre-signed `GET`/`HEAD` of objects,
+    /// CORS preflights, and S3's refusal for other methods.
     package func register(into router: inout Router) {
         let context = self.context
         let prefix = Self.pathPrefix + "/"
@@ -15,7 +15,13 @@ extension LocalS3Receiver {
                 context.cors.preflight(head, requestID: LocalS3PutExchange.newRequestID())
             }
         }
-        for method in [HTTPMethod.get, .head, .post, .delete, .patch] {
+        let reader = LocalS3ObjectReader(context: context)
+        for method in [HTTPMethod.get, .head] {
+            router.addStreaming(method, prefix: prefix, bodyLimit: 0) {
+                LocalS3FixedAnswerHandler { head in reader.answer(head) }
+            }
+        }
+        for method in [HTTPMethod.post, .delete, .patch] {
             router.addStreaming(method, prefix: prefix, bodyLimit: 0) {
                 LocalS3FixedAnswerHandler { head in
                     let address = try? S3ObjectAddress.parse(rawPath: String(head.rawPath.dropFirst(prefix.count)))

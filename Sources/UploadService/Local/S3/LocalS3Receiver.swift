@@ -66,4 +66,7 @@ package final class LocalS3Receiver: Sendable {
 
     /// A PUT state machine for one request (the streaming routes make one per request).
     func makeExchange() -> LocalS3PutExchange { LocalS3PutExchange(context: context) }
+
+    /// The pre-signed GET/HEAD answerer.
+    var reader: LocalS3ObjectReader { LocalS3ObjectReader(context: context) }
 }
