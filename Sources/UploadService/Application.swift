@@ -306,12 +306,6 @@ package final class Application: Sendable {
     }
 }
 
-/// Start-up failures that are not a bad setting (the port is taken, the data folder is unwritable).
-package struct ApplicationError: Error, CustomStringConvertible {
-    package var message: String
-    package var description: String { message }
-}
-
 extension TokenUse {
     init(_ setting: ServiceConfiguration.TokenUse) {
         switch setting {

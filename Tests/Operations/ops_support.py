@@ -117,25 +117,27 @@ class Server:
                 parsed.append(value)
         return parsed
 
-    def access_line(self, path: str, timeout: float = 10.0) -> dict:
-        """The JSON access-log line of the request whose path was `path`."""
+    def access_line(self, request_id: str, timeout: float = 10.0) -> dict:
+        """The JSON access-log line of the request the server numbered `request_id` (the response's
+        `X-Request-Id`)."""
 
         def matches(line: str) -> bool:
             try:
                 value = json.loads(line)
             except ValueError:
                 return False
-            return isinstance(value, dict) and value.get("path") == path and "status" in value
+            return isinstance(value, dict) and value.get("request-id") == request_id and "client" in value
 
         return json.loads(self.wait_for_line(matches, timeout=timeout))
 
     def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
-        """One request on a fresh connection: (status, headers, body)."""
+        """One request on a fresh connection: (status, headers with lower-cased names, body)."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=20)
         try:
             connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
-            return response.status, dict(response.getheaders()), response.read()
+            headers = {name.lower(): value for name, value in response.getheaders()}
+            return response.status, headers, response.read()
         finally:
             connection.close()
 
