@@ -326,3 +326,47 @@ struct AppIntegrationTests {
         }
     }
 }
+
+@Suite("Application settings that only the running service can check", .serialized)
+struct AppSettingsTests {
+    @Test("COGNITO_TOKEN_USE=access accepts access tokens and refuses ID tokens with 401")
+    func tokenUse() async throws {
+        try await withApp(["COGNITO_TOKEN_USE": "access"]) { app in
+            let body = Array(#"{"filename":"a.txt","contentType":"text/plain","size":1}"#.utf8)
+            let signIn = try JSONSerialization.data(withJSONObject: [
+                "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": app.application.clientConfiguration.clientId,
+                "AuthParameters": ["USERNAME": "alice", "PASSWORD": AppHarness.users[0].1],
+            ])
+            let result =
+                try await RawHTTPClient.send(
+                    port: app.port, method: "POST", target: "/local/cognito/",
+                    headers: [
+                        ("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth"),
+                        ("Content-Type", "application/x-amz-json-1.1"),
+                    ], body: Array(signIn)
+                ).json["AuthenticationResult"] as? [String: Any]
+            let access = try #require(result?["AccessToken"] as? String)
+            let id = try #require(result?["IdToken"] as? String)
+            for (token, status) in [(access, 200), (id, 401)] {
+                let response = try await RawHTTPClient.send(
+                    port: app.port, method: "POST", target: "/upload",
+                    headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(token)")], body: body)
+                #expect(response.status == status)
+            }
+            #expect(try await app.get("/metrics").text.contains(#"reason="wrong_token_use"} 1"#))
+        }
+    }
+
+    @Test("a bad TRUSTED_PROXIES entry or a missing STATIC_DIR stops start-up naming the setting")
+    func startUpChecks() {
+        for (settings, name) in [
+            (["TRUSTED_PROXIES": "10.0.0.0/33"], "TRUSTED_PROXIES"), (["STATIC_DIR": "/nonexistent/su"], "STATIC_DIR"),
+        ] {
+            #expect {
+                _ = try AppHarness(settings: settings)
+            } throws: { error in
+                (error as? ConfigurationError)?.setting == name
+            }
+        }
+    }
+}
