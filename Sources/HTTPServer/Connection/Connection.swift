@@ -476,13 +476,14 @@ final class Connection {
             handler.abort()
         }
         exchange = nil
-        close()
+        close(reset: true)
     }
 
-    func close() {
+    /// Closes; `reset` discards unsent output with an RST instead of a FIN.
+    func close(reset: Bool = false) {
         guard !closed else { return }
         closed = true
         output = []
-        loop.remove(self)
+        loop.remove(self, reset: reset)
     }
 }
