@@ -4,10 +4,12 @@
 # security assertions on the parsed HCL).
 #
 #   scripts/check-terraform.sh              what the project's test command runs for terraform/
-#   scripts/check-terraform.sh --validate   also `terraform init -backend=false` + `validate`
-#                                           against a local provider mirror (TF_PLUGIN_DIR,
-#                                           default /opt/tf-plugins): validate cannot reach
-#                                           registry.terraform.io offline. Needs Terraform >= 1.5.
+#   scripts/check-terraform.sh --validate   also `terraform init -backend=false`, `validate` and
+#                                           `terraform test` (terraform/tests/*.tftest.hcl, a
+#                                           mocked AWS provider: no account, no network) against
+#                                           a local provider mirror (TF_PLUGIN_DIR, default
+#                                           /opt/tf-plugins), since init cannot reach
+#                                           registry.terraform.io offline. Needs Terraform >= 1.7.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,7 +23,9 @@ if [ "${1:-}" = "--validate" ]; then
     trap 'rm -rf "$work"' EXIT
     # A scratch copy keeps .terraform/ and the lock file out of the repository.
     cp terraform/*.tf "$work/"
+    cp -r terraform/tests "$work/tests"
     export TF_CLI_CONFIG_FILE=/dev/null CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1
     terraform -chdir="$work" init -backend=false -input=false -no-color -plugin-dir="$plugins" >/dev/null
     terraform -chdir="$work" validate -no-color
+    terraform -chdir="$work" test -no-color
 fi

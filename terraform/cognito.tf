@@ -52,8 +52,11 @@ resource "aws_cognito_user_pool" "this" {
     allow_admin_create_user_only = !var.allow_self_sign_up
   }
 
+  # Cognito's own sender has a low daily quota; a verified SES identity lifts it.
   email_configuration {
-    email_sending_account = "COGNITO_DEFAULT"
+    email_sending_account = var.ses_source_arn == null ? "COGNITO_DEFAULT" : "DEVELOPER"
+    source_arn            = var.ses_source_arn
+    from_email_address    = var.ses_source_arn == null ? null : var.ses_from_address
   }
 
   verification_message_template {

@@ -3,10 +3,13 @@ locals {
   # and every IAM statement that can write to the bucket is scoped to it.
   upload_prefix = "uploads/"
 
-  # Browser origins allowed to PUT to the bucket and named in the service's CORS_ALLOWED_ORIGINS.
-  # The API's own endpoint serves the page, so it is always one of them; a wildcard only when the
-  # deployer explicitly asks for it.
-  cors_origins = var.cors_allow_any_origin ? ["*"] : distinct(concat([aws_apigatewayv2_api.this.api_endpoint], var.allowed_origins))
+  # Browser origins named in the service's CORS_ALLOWED_ORIGINS: the API's own endpoint (it serves
+  # the page) and the configured extra origins. Always explicit: the service refuses "*".
+  service_origins = distinct(concat([aws_apigatewayv2_api.this.api_endpoint], var.allowed_origins))
+
+  # Origins allowed to PUT to the bucket: the same list, or a wildcard only when the deployer
+  # explicitly asks for it.
+  cors_origins = var.cors_allow_any_origin ? ["*"] : local.service_origins
 
   # The customer-managed key when SSE-KMS is chosen, null with SSE-S3.
   kms_key_arn = one(aws_kms_key.this[*].arn)

@@ -54,8 +54,13 @@ output "kms_key_arn" {
 }
 
 output "cors_allowed_origins" {
-  description = "Origins allowed to PUT to the bucket (CORS_ALLOWED_ORIGINS)."
+  description = "Origins allowed to PUT to the bucket (\"*\" only with cors_allow_any_origin)."
   value       = local.cors_origins
+}
+
+output "service_allowed_origins" {
+  description = "Origins the service accepts cross-origin requests from (CORS_ALLOWED_ORIGINS; never \"*\")."
+  value       = local.service_origins
 }
 
 output "env_file" {
@@ -66,6 +71,6 @@ output "env_file" {
     COGNITO_USER_POOL_ID=${aws_cognito_user_pool.this.id}
     COGNITO_CLIENT_ID=${aws_cognito_user_pool_client.web.id}
     UPLOAD_BUCKET=${aws_s3_bucket.uploads.bucket}
-    CORS_ALLOWED_ORIGINS=${join(",", local.cors_origins)}
+    CORS_ALLOWED_ORIGINS=${join(",", local.service_origins)}
   EOT
 }

@@ -108,6 +108,23 @@ variable "advanced_security_mode" {
   }
 }
 
+variable "ses_source_arn" {
+  description = "ARN of a verified Amazon SES identity Cognito sends its emails from (temporary passwords, codes); null uses Cognito's default sender, which has a low daily quota."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.ses_source_arn == null || can(regex("^arn:aws[a-z-]*:ses:[a-z0-9-]+:[0-9]{12}:identity/.+$", var.ses_source_arn))
+    error_message = "The ses_source_arn must be an SES identity ARN, arn:aws:ses:<region>:<account id>:identity/<domain or address>."
+  }
+}
+
+variable "ses_from_address" {
+  description = "From address of Cognito's emails when ses_source_arn is set, e.g. \"Uploads <no-reply@example.com>\"; null uses the identity's address."
+  type        = string
+  default     = null
+}
+
 variable "access_token_validity_minutes" {
   description = "Lifetime of access tokens in minutes (Cognito allows 5 to 1440)."
   type        = number
@@ -224,7 +241,7 @@ variable "access_log_retention_days" {
 # --- Service (container) ---------------------------------------------------------------------
 
 variable "service_trust_principal" {
-  description = "AWS service principal allowed to assume the service role (ECS tasks by default; e.g. ec2.amazonaws.com for an instance profile)."
+  description = "AWS service principal allowed to assume the service role (ECS tasks by default). The trust also requires aws:SourceAccount = this account, which ECS sends; check that a different principal sends it too."
   type        = string
   default     = "ecs-tasks.amazonaws.com"
 

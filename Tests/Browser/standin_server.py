@@ -6,25 +6,28 @@ protocol; POST /upload; a pre-signed PUT receiver with S3 XML errors) and serves
 the same strict Content-Security-Policy. Nothing is really signed: this is a development aid,
 never a test of the server. The browser test runs against the real binary.
 
-Usage: standin_server.py --port 0 --static DIR --data DIR [--users alice:pw] [--max-bytes N]
-                         [--throttle BYTES_PER_SECOND]
-Prints "listening on PORT" once it is ready.
+Configured like the real binary, from the environment: PORT, STATIC_DIR, LOCAL_DATA_DIR,
+LOCAL_USERS (name:password,...), MAX_UPLOAD_BYTES; plus STANDIN_NEW_PASSWORD_USERS (users who
+meet NEW_PASSWORD_REQUIRED), STANDIN_THROTTLE (bytes per second for PUT bodies) and
+STANDIN_TOKEN_LIFETIME (seconds). With STANDIN_COGNITO_ENDPOINT, STANDIN_CLIENT_ID and
+STANDIN_USER_POOL_ID the page signs in against that Cognito (e.g. moto's) instead, as in AWS mode,
+and POST /upload takes that pool's tokens on trust. Usage: standin_server.py serve
 """
-import argparse
+from types import SimpleNamespace
 import base64
 import hashlib
 import json
 import mimetypes
 import os
-import re
 import threading
 import time
 import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-CSP = ("default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; "
-       "script-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
+# The policy the real server sends (UploadService's ContentSecurityPolicy).
+CSP = ("default-src 'self'; connect-src 'self'; img-src 'self' data:; "
+       "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 CLIENT_ID = "local-client"
 BUCKET = "uploads-local"
 
@@ -88,12 +91,15 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         path = urllib.parse.urlparse(self.path).path
         a = self.state.args
-        if path == "/readyz":
+        if path in ("/readyz", "/healthz"):
             return self.send_json(200, {"status": "ready"})
         if path == "/config.json":
+            external = a.cognito_endpoint
             return self.send_json(200, {
-                "mode": "local", "region": "local-1", "userPoolId": "local-1_standin", "clientId": CLIENT_ID,
-                "cognitoEndpoint": "/local/cognito/", "uploadEndpoint": "/upload",
+                "mode": "aws" if external else "local", "region": "us-east-1" if external else "local-1",
+                "userPoolId": a.user_pool_id if external else "local-1_standin",
+                "clientId": a.client_id if external else CLIENT_ID,
+                "cognitoEndpoint": external or "/local/cognito/", "uploadEndpoint": "/upload",
                 "maxUploadBytes": a.max_bytes, "allowedContentTypes": [],
             })
         rel = "index.html" if path in ("/", "") else urllib.parse.unquote(path.lstrip("/"))
@@ -107,7 +113,11 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", ctype + ("; charset=utf-8" if ctype.startswith("text/") else ""))
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Content-Security-Policy", CSP)
+        csp = CSP
+        if self.state.args.cognito_endpoint:
+            origin = urllib.parse.urlsplit(self.state.args.cognito_endpoint)
+            csp = csp.replace("connect-src 'self'", f"connect-src 'self' {origin.scheme}://{origin.netloc}")
+        self.send_header("Content-Security-Policy", csp)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         self.wfile.write(data)
@@ -173,14 +183,19 @@ class Handler(BaseHTTPRequestHandler):
 
     def upload(self):
         st = self.state
+        raw = self.body()  # always drain the body, or keep-alive would read it as the next request
         auth = self.headers.get("Authorization", "")
         token = auth[7:] if auth.startswith("Bearer ") else auth
         user = st.ids.get(token)
+        if not user and st.args.cognito_endpoint and token.count(".") == 2:
+            # Tokens of the external pool are taken on trust: this is a stand-in, not a verifier.
+            padded = token.split(".")[1] + "=" * (-len(token.split(".")[1]) % 4)
+            user = json.loads(base64.urlsafe_b64decode(padded)).get("cognito:username")
         if not user:
             return self.send_json(401, {"error": "Sign in first: the token is missing or invalid.", "code": "invalid_token"},
                                   {"WWW-Authenticate": "Bearer"})
         try:
-            req = json.loads(self.body())
+            req = json.loads(raw)
         except ValueError:
             return self.send_json(400, {"error": "The body is not JSON.", "code": "malformed_body"})
         size = req.get("size")
@@ -238,16 +253,20 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--static", required=True)
-    ap.add_argument("--data", required=True)
-    ap.add_argument("--users", default="alice:correct horse battery")
-    ap.add_argument("--new-password-users", default="")
-    ap.add_argument("--max-bytes", type=int, default=5368709120)
-    ap.add_argument("--throttle", type=int, default=0)
-    ap.add_argument("--token-lifetime", type=int, default=3600)
-    args = ap.parse_args()
+    env = os.environ
+    args = SimpleNamespace(
+        port=int(env.get("PORT", "8080")),
+        static=env.get("STATIC_DIR", "frontend"),
+        data=env.get("LOCAL_DATA_DIR", ".data"),
+        users=env.get("LOCAL_USERS", "demo:demo-password"),
+        new_password_users=env.get("STANDIN_NEW_PASSWORD_USERS", ""),
+        max_bytes=int(env.get("MAX_UPLOAD_BYTES", "5368709120")),
+        throttle=int(env.get("STANDIN_THROTTLE", "0")),
+        token_lifetime=int(env.get("STANDIN_TOKEN_LIFETIME", "3600")),
+        cognito_endpoint=env.get("STANDIN_COGNITO_ENDPOINT", ""),
+        client_id=env.get("STANDIN_CLIENT_ID", ""),
+        user_pool_id=env.get("STANDIN_USER_POOL_ID", ""),
+    )
     Handler.state = State(args)
     srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     print(f"listening on {srv.server_address[1]}", flush=True)

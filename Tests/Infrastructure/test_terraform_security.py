@@ -188,9 +188,9 @@ def test_bucket_cors_allows_put_only_with_exactly_the_page_headers_and_exposes_e
 
 
 def test_bucket_cors_origins_are_the_api_endpoint_plus_the_configured_origins(config: Config) -> None:
-    assert config.locals["cors_origins"] == (
-        '${var.cors_allow_any_origin ? ["*"] : '
-        "distinct(concat([aws_apigatewayv2_api.this.api_endpoint], var.allowed_origins))}"
+    assert config.locals["cors_origins"] == '${var.cors_allow_any_origin ? ["*"] : local.service_origins}'
+    assert config.locals["service_origins"] == (
+        "${distinct(concat([aws_apigatewayv2_api.this.api_endpoint], var.allowed_origins))}"
     )
 
 
@@ -523,7 +523,9 @@ def test_env_file_output_uses_exactly_the_service_setting_names(config: Config) 
     assert values["COGNITO_USER_POOL_ID"] == "${aws_cognito_user_pool.this.id}"
     assert values["COGNITO_CLIENT_ID"] == "${aws_cognito_user_pool_client.web.id}"
     assert values["UPLOAD_BUCKET"] == "${aws_s3_bucket.uploads.bucket}"
-    assert values["CORS_ALLOWED_ORIGINS"] == '${join(",", local.cors_origins)}'
+    # The service refuses "*" in CORS_ALLOWED_ORIGINS: the block must name the explicit origins.
+    assert values["CORS_ALLOWED_ORIGINS"] == '${join(",", local.service_origins)}'
+    assert "*" not in config.locals["service_origins"]
 
 
 def test_aws_provider_is_pinned_to_major_version_5(config: Config) -> None:
@@ -542,3 +544,57 @@ def test_readme_documents_every_variable_and_output(config: Config) -> None:
     for needle in ("terraform init", "terraform plan", "terraform apply", "admin-create-user"):
         assert needle in readme, f"terraform/README.md lacks {needle}"
     assert (REPO / "terraform").is_dir()
+
+
+# --- further hardening -------------------------------------------------------------------------
+
+
+def test_only_the_two_roles_exist_each_with_one_inline_policy_and_no_managed_policies(config: Config) -> None:
+    for forbidden in ("aws_iam_policy", "aws_iam_role_policy_attachment", "aws_iam_policy_attachment",
+                      "aws_iam_user", "aws_iam_access_key", "aws_iam_user_policy", "aws_iam_group_policy"):
+        assert forbidden not in config.resources, f"terraform/ declares {forbidden}"
+    assert set(config.resources["aws_iam_role"]) == {"identity_authenticated", "service"}
+    for role in config.resources["aws_iam_role"].values():
+        assert "managed_policy_arns" not in role and "inline_policy" not in role
+    attached = sorted(p["role"] for p in config.resources["aws_iam_role_policy"].values())
+    assert attached == ["${aws_iam_role.identity_authenticated.id}", "${aws_iam_role.service.id}"]
+
+
+def test_kms_key_policy_lets_cloudwatch_logs_use_the_key_only_for_the_api_log_group(config: Config) -> None:
+    by_sid = {s["sid"]: s for s in statements(config.policy_document("kms"))}
+    assert set(by_sid) == {"AccountAdministersKeyThroughIAM", "CloudWatchLogsEncryptsApiAccessLogs"}
+    root = by_sid["AccountAdministersKeyThroughIAM"]
+    assert only(root["principals"], "principals")["identifiers"] == [
+        "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
+    ]
+    logs = by_sid["CloudWatchLogsEncryptsApiAccessLogs"]
+    assert only(logs["principals"], "principals") == {"type": "Service", "identifiers": ["logs.${var.region}.amazonaws.com"]}
+    condition = only(logs["condition"], "condition")
+    assert condition["variable"] == "kms:EncryptionContext:aws:logs:arn"
+    assert condition["values"][0].endswith(":log-group:${local.api_log_group_name}")
+    assert config.resource("aws_cloudwatch_log_group", "api_access")["name"] == "${local.api_log_group_name}"
+
+
+def test_a_changed_email_must_be_verified_before_it_is_used(config: Config) -> None:
+    pool = config.resource("aws_cognito_user_pool", "this")
+    settings = only(pool["user_attribute_update_settings"], "user_attribute_update_settings")
+    assert settings["attributes_require_verification_before_update"] == ["email"]
+
+
+def test_no_credentials_or_account_ids_are_hard_coded(config: Config) -> None:
+    access_key = re.compile(r"\b(AKIA|ASIA)[A-Z0-9]{16}\b")
+    account_id = re.compile(r"(?<![\w-])\d{12}(?![\w-])")
+    for name, doc in config.files.items():
+        for text in walk_strings(doc, frozenset({"__comments__"})):
+            assert not access_key.search(text), f"{name}: an access key id"
+            assert not account_id.search(text), f"{name}: a hard-coded account id in {text!r}"
+
+
+def test_api_cors_lets_other_origins_send_only_the_token_and_json(config: Config) -> None:
+    api = config.resource("aws_apigatewayv2_api", "this")
+    [dynamic] = [d["cors_configuration"] for d in api["dynamic"] if "cors_configuration" in d]
+    cors = only(dynamic["content"], "content")
+    assert sorted(cors["allow_headers"]) == ["authorization", "content-type"]
+    assert set(cors["allow_methods"]) <= {"GET", "POST", "OPTIONS"}
+    # No CORS block at all unless there is an extra origin or the wildcard was asked for.
+    assert dynamic["for_each"] == "${var.cors_allow_any_origin || length(var.allowed_origins) > 0 ? [1] : []}"

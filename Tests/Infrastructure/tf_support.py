@@ -9,9 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -51,6 +49,7 @@ class CheckovResult:
     returncode: int
     summary: dict[str, int]
     failed: list[dict[str, Any]] = field(default_factory=list)
+    passed: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, Any]] = field(default_factory=list)
     stderr: str = ""
 
@@ -88,6 +87,7 @@ def finish_checkov(proc: subprocess.Popen[str]) -> CheckovResult:
     reports = data if isinstance(data, list) else [data]
     summary = {"passed": 0, "failed": 0, "skipped": 0, "parsing_errors": 0}
     failed: list[dict[str, Any]] = []
+    passed: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
     for report in reports:
         part = report.get("summary", report)
@@ -95,8 +95,9 @@ def finish_checkov(proc: subprocess.Popen[str]) -> CheckovResult:
             summary[key] += int(part.get(key, 0) or 0)
         results = report.get("results", {})
         failed += results.get("failed_checks", [])
+        passed += results.get("passed_checks", [])
         skipped += results.get("skipped_checks", [])
-    return CheckovResult(proc.returncode, summary, failed, skipped, err)
+    return CheckovResult(proc.returncode, summary, failed, passed, skipped, err)
 
 
 ALTERNATE_TFVARS = """

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Testing
 
@@ -214,5 +215,25 @@ struct DotEnvParserTests {
             guard let error = error as? ConfigurationError else { return false }
             return error.setting == "x.env:2" && error.problem.contains(fragment)
         }
+    }
+}
+
+@Suite(".env.example")
+struct DotEnvExampleTests {
+    static var path: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".env.example").path
+    }
+
+    @Test("documents every setting, parses, and as-is yields the defaults")
+    func complete() throws {
+        let text = try String(contentsOfFile: Self.path, encoding: .utf8)
+        let values = try DotEnvParser.parse(text, source: ".env.example")
+        #expect(Set(values.keys) == Set(SettingDescription.names))
+        for setting in SettingDescription.all {
+            #expect(text.contains("# Default: \(setting.defaultValue)"), "\(setting.name)")
+        }
+        let configuration = try ServiceConfiguration.load(from: values)
+        #expect(configuration.mode == .local && configuration.port == 8080)
     }
 }

@@ -1,5 +1,6 @@
 import CryptoPrimitives
 import Foundation
+import JWTAuth
 import Testing
 
 @testable import UploadService
@@ -90,6 +91,48 @@ struct LocalIdentityProviderTests {
         #expect(access["origin_jti"] as? String == id["origin_jti"] as? String)
         #expect(access["event_id"] as? String == id["event_id"] as? String)
         #expect(access["jti"] as? String != id["jti"] as? String)
+    }
+
+    @Test("local tokens pass JWTAuth's CognitoTokenVerifier fed with the local JWKS, the path real Cognito tokens take")
+    func tokensVerifyThroughJWTAuth() async throws {
+        let directory = LocalTemporaryDirectory()
+        defer { directory.remove() }
+        let clock = LocalTestClock(Date())
+        let provider = try LocalIdentityProvider(
+            configuration: localConfiguration(dataDirectory: directory.path), now: clock.function)
+        let keyStore = JWKSKeyStore(source: .fetcher { provider.jwksDocument() }, now: clock.function)
+        try await keyStore.load()
+        let verifier = CognitoTokenVerifier(
+            configuration: CognitoVerifierConfiguration(issuers: [provider.issuer], clientIDs: [provider.clientID]),
+            keyStore: keyStore)
+        let reply = provider.handle(target: Self.target, contentType: Self.contentType, body: signInBody())
+        let result = try #require(localJSON(reply.body)["AuthenticationResult"] as? [String: Any])
+        let id = try verifier.verify(try #require(result["IdToken"] as? String), now: clock.now)
+        #expect(id.tokenUse == .id)
+        #expect(id.sub == provider.subject(of: "alice"))
+        #expect(id.username == "alice")
+        #expect(id.email == "alice@local.invalid")
+        #expect(id.clientID == "securelocalclient")
+        #expect(id.issuer == provider.issuer)
+        let access = try verifier.verify(try #require(result["AccessToken"] as? String), now: clock.now)
+        #expect(access.tokenUse == .access)
+        #expect(access.sub == id.sub)
+        #expect(access.scopes == ["aws.cognito.signin.user.admin"])
+
+        // Another data folder's provider has another key: its tokens do not verify here.
+        let other = LocalTemporaryDirectory()
+        defer { other.remove() }
+        let stranger = try LocalIdentityProvider(
+            configuration: localConfiguration(dataDirectory: other.path), now: clock.function)
+        let strangerReply = stranger.handle(target: Self.target, contentType: Self.contentType, body: signInBody())
+        let strangerToken = try #require(
+            (localJSON(strangerReply.body)["AuthenticationResult"] as? [String: Any])?["IdToken"] as? String)
+        #expect(throws: JWTError.self) { try verifier.verify(strangerToken, now: clock.now) }
+        // And an hour later the tokens have expired.
+        clock.advance(by: 3600 + 61)
+        #expect(throws: JWTError.self) {
+            try verifier.verify(try #require(result["IdToken"] as? String), now: clock.now)
+        }
     }
 
     @Test("a wrong password and an unknown user get the identical NotAuthorizedException")
@@ -322,5 +365,74 @@ struct LocalIdentityProviderTests {
             #expect(error.description.hasPrefix("LOCAL_USERS"))
             #expect(!error.description.contains("secretpw"))
         }
+    }
+}
+
+@Suite("Local identity: throttle, refresh-token table and discovery document")
+struct LocalIdentityInternalsTests {
+    @Test("the lockout delay doubles after the free failures and is capped")
+    func throttleBackoff() {
+        var throttle = LoginThrottle(freeFailures: 3, maximumDelay: 8)
+        for _ in 0..<3 {
+            #expect(throttle.retryDelay(for: "bob", now: 100) == nil)
+            throttle.recordFailure(for: "bob", now: 100)
+        }
+        #expect(throttle.retryDelay(for: "bob", now: 100) == 1)
+        throttle.recordFailure(for: "bob", now: 101)
+        #expect(throttle.retryDelay(for: "bob", now: 101) == 2)
+        for _ in 0..<10 { throttle.recordFailure(for: "bob", now: 200) }
+        #expect(throttle.retryDelay(for: "bob", now: 200) == 8)
+        #expect(throttle.retryDelay(for: "bob", now: 208) == nil)
+        #expect(throttle.retryDelay(for: "carol", now: 200) == nil)
+        throttle.recordSuccess(for: "bob")
+        #expect(throttle.retryDelay(for: "bob", now: 200) == nil)
+    }
+
+    @Test("a spray of made-up names keeps the throttle table bounded and keeps locked names")
+    func throttleBounded() {
+        var throttle = LoginThrottle(freeFailures: 2, pruneThreshold: 100)
+        throttle.recordFailure(for: "victim", now: 0)
+        throttle.recordFailure(for: "victim", now: 0)
+        for index in 0..<1000 { throttle.recordFailure(for: "name\(index)", now: 0.5) }
+        #expect(throttle.trackedCount <= 100)
+        #expect(throttle.retryDelay(for: "victim", now: 0.5) != nil)
+    }
+
+    @Test("refresh tokens are random, bounded in number, and expire")
+    func refreshTokens() {
+        var store = RefreshTokenStore(lifetime: 10, capacity: 3)
+        let session = LocalSession(username: "a", subject: "s", authTime: 0, originJTI: "o", eventID: "e")
+        let tokens = (0..<5).map { store.issue(for: session, now: Double($0)) }
+        #expect(Set(tokens).count == 5)
+        #expect(store.count <= 3)
+        #expect(store.lookup(tokens[4], now: 5) == .valid(session))
+        #expect(store.lookup(tokens[0], now: 5) == .unknown)
+        #expect(store.lookup(tokens[4], now: 14) == .expired)
+    }
+
+    @Test("the discovery document names the issuer and its JWKS URL")
+    func discoveryDocument() throws {
+        let directory = LocalTemporaryDirectory()
+        defer { directory.remove() }
+        let provider = try LocalIdentityProvider(
+            configuration: localConfiguration(dataDirectory: directory.path), now: LocalTestClock().function)
+        let document = localJSON(provider.openIDConfiguration())
+        #expect(document["issuer"] as? String == provider.issuer)
+        #expect(document["jwks_uri"] as? String == provider.issuer + "/.well-known/jwks.json")
+        #expect(document["id_token_signing_alg_values_supported"] as? [String] == ["RS256"])
+    }
+
+    @Test(
+        "configuration errors name the setting",
+        arguments: [
+            ("UPLOAD_BUCKET", "Bad_Bucket"), ("UPLOAD_BUCKET", ".secure-upload"), ("AWS_REGION", "EU WEST"),
+            ("LOCAL_DATA_DIR", ""),
+        ])
+    func configurationErrors(setting: String, value: String) {
+        var configuration = localConfiguration(dataDirectory: setting == "LOCAL_DATA_DIR" ? value : "/tmp/x")
+        if setting == "UPLOAD_BUCKET" { configuration.bucket = value }
+        if setting == "AWS_REGION" { configuration.region = value }
+        #expect(throws: LocalModeError.self) { try configuration.validate() }
+        do { try configuration.validate() } catch { #expect(error.description.hasPrefix(setting)) }
     }
 }

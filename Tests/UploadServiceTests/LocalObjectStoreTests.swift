@@ -183,4 +183,21 @@ struct LocalObjectStoreTests {
         #expect(directory.mode(of: ".secure-upload/local-credentials.json") == 0o600)
         #expect(LocalS3CredentialsFile.generate() != first)
     }
+
+    @Test("temporary files a crashed run left behind are removed at start once stale, fresh ones are kept")
+    func removesStaleTemporaryFiles() throws {
+        let directory = LocalTemporaryDirectory()
+        defer { directory.remove() }
+        let layout = LocalDataLayout(root: directory.path)
+        try layout.prepareStateDirectories()
+        let leftover = layout.temporaryDirectory + "/0123456789abcdef.upload"
+        let unrelated = layout.temporaryDirectory + "/keep.txt"
+        #expect(FileManager.default.createFile(atPath: leftover, contents: Data([1, 2, 3])))
+        #expect(FileManager.default.createFile(atPath: unrelated, contents: Data([4])))
+        _ = try LocalObjectStore(layout: layout, bucket: "local-bucket", staleAfter: 3600, now: Date())
+        #expect(FileManager.default.fileExists(atPath: leftover), "an upload written to just now may still be running")
+        _ = try LocalObjectStore(layout: layout, bucket: "local-bucket", staleAfter: 3600, now: Date() + 7200)
+        #expect(!FileManager.default.fileExists(atPath: leftover))
+        #expect(FileManager.default.fileExists(atPath: unrelated))
+    }
 }

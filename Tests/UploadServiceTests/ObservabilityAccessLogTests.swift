@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 
+@testable import HTTPServer
 @testable import UploadService
 
 @Suite("Access log")
@@ -17,6 +18,24 @@ struct ObservabilityAccessLogTests {
             capture.lines == [
                 "2026-11-26T09:00:00.123Z info [req-1] POST /upload 200 bytes=512 client=203.0.113.9 duration_ms=1.500 method=POST path=/upload route=/upload status=200 sub=1f2e-user"
             ])
+    }
+
+    @Test("logs an HTTPServer access record with the user's sub from its attributes and never its other attributes")
+    func accessRecord() throws {
+        let capture = CapturedLines()
+        let record = HTTPAccessRecord(
+            requestID: "req-9", method: "POST", path: "/upload", route: "/upload", status: 200, bytesSent: 77,
+            duration: .milliseconds(4), remoteAddress: "10.0.0.5",
+            attributes: ["sub": "user-sub-1", "token": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ2In0.U0lHTkFUVVJF"])
+        AccessLogger(logger: capture.logger(format: .json)).log(record, clientAddress: "198.51.100.7")
+        let object = try capture.singleJSONObject()
+        #expect(object["sub"] as? String == "user-sub-1")
+        #expect(object["client"] as? String == "198.51.100.7")
+        #expect(object["route"] as? String == "/upload")
+        #expect(object["bytes"] as? String == "77")
+        #expect(object["duration_ms"] as? String == "4.000")
+        #expect(!capture.lines[0].contains("eyJ"))
+        #expect(!capture.lines[0].contains("10.0.0.5"))
     }
 
     @Test("writes a JSON line whose fields parse back to the request's values")

@@ -103,7 +103,10 @@ struct ObservabilityRedactionTests {
         for key in ObservabilityRedactionTests.secretKeys {
             #expect(LogRedaction.isSecretKey(key), "\(key)")
         }
-        for key in ["sub", "method", "path", "status", "client", "request-id", "bucket", "key", "duration_ms"] {
+        for key in [
+            "sub", "method", "path", "status", "client", "request-id", "bucket", "key", "duration_ms",
+            "COGNITO_TOKEN_USE", "token_use",
+        ] {
             #expect(!LogRedaction.isSecretKey(key), "\(key)")
         }
     }

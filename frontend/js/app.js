@@ -2,7 +2,7 @@
 
 import { Auth, AuthError } from "./auth.js";
 import { ConfigError, loadConfig } from "./config.js";
-import { formatBytes, formatSpeed, formatTimeLeft, percent } from "./format.js";
+import { formatBytes, formatDuration, formatSpeed, formatTimeLeft, percent } from "./format.js";
 import { UploadQueue } from "./uploader.js";
 
 const $ = (id) => document.getElementById(id);
@@ -99,8 +99,6 @@ class QueueView {
     });
     queue.addEventListener("idle", () => {
       const totals = this.#queue.totals;
-      if (totals.count === 0 || !this.#busySinceIdle) return;
-      this.#busySinceIdle = false;
       const failed = totals.error > 0 ? `, ${totals.error} failed` : "";
       announce(`All uploads finished: ${totals.done} uploaded${failed}.`);
     });
@@ -114,13 +112,14 @@ class QueueView {
       if (action === "remove") this.#removeAndRefocus(button, id);
     });
     $("retry-failed").addEventListener("click", () => this.#queue.retryFailed());
+    setInterval(() => {
+      for (const item of this.#queue.items) if (item.state === "queued" && item.notBefore > 0) this.#update(item);
+    }, 1000);
     $("clear-done").addEventListener("click", () => {
       this.#queue.clearDone();
       $("file-input").focus();
     });
   }
-
-  #busySinceIdle = false;
 
   #removeAndRefocus(button, id) {
     const row = button.closest(".file");
@@ -163,8 +162,6 @@ class QueueView {
     const { element } = row;
     if (element.dataset.state !== item.state) element.dataset.state = item.state;
     element.dataset.phase = item.phase;
-    if (item.state !== "queued" && item.state !== "uploading") this.#busySinceIdle ||= item.state === "done";
-    if (item.state === "uploading") this.#busySinceIdle = true;
 
     const pct = item.state === "done" ? 100 : percent(item.loaded, item.size);
     row.progress.value = pct;
@@ -179,16 +176,23 @@ class QueueView {
       if (speed) pieces.push(speed);
       const left = formatTimeLeft(item.size - item.loaded, item.speed);
       if (left) pieces.push(left);
-      detail = pieces.join(" · ");
+      // No-break spaces keep "4 s left" together when the line wraps on a phone.
+      detail = pieces.map((piece) => piece.replace(/ /g, "\u00a0")).join(" · ");
     }
     if (item.state === "queued" && item.reason) badge = "Waiting";
     if (item.state === "error") badge = item.reason || "Failed";
     setText(row.badge, badge);
     setText(row.detail, detail);
-    showMessage(row.message, item.state === "error" || item.state === "queued" ? item.message : "");
+    if (item.key && row.detail.title !== item.key) row.detail.title = `Stored as ${item.key}`;
+    let message = item.state === "error" || item.state === "queued" ? item.message : "";
+    if (item.state === "queued" && item.reason && item.notBefore > Date.now()) {
+      // Counts down while the upload waits out a Retry-After.
+      message = `${item.reason}: retrying in ${formatDuration((item.notBefore - Date.now()) / 1000)}.`;
+    }
+    showMessage(row.message, message);
 
     row.cancel.hidden = !(item.state === "queued" || item.state === "uploading");
-    row.retry.hidden = item.state !== "error";
+    row.retry.hidden = !(item.state === "error" && item.retryable);
     row.remove.hidden = !(item.state === "error" || item.state === "done");
 
     if (row.lastState !== item.state) {
@@ -218,7 +222,7 @@ class QueueView {
     const overall = $("overall-progress");
     overall.value = percent(totals.sent, totals.bytes);
     overall.hidden = totals.uploading + totals.queued === 0;
-    $("retry-failed").hidden = totals.error === 0;
+    $("retry-failed").hidden = totals.retryable === 0;
     $("clear-done").hidden = totals.done === 0;
   }
 }
@@ -287,6 +291,7 @@ function wireAuth(auth, queue) {
   const npError = $("new-password-error");
   let challenge = null;
 
+  form.addEventListener("input", (event) => event.target.removeAttribute("aria-invalid"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const username = $("username").value.trim();
@@ -309,6 +314,9 @@ function wireAuth(auth, queue) {
       }
     } catch (failure) {
       showMessage(error, failure instanceof AuthError ? failure.message : "Sign-in failed. Try again in a moment.");
+      if (failure instanceof AuthError && /NotAuthorized|UserNotFound/.test(failure.code)) {
+        for (const id of ["username", "password"]) $(id).setAttribute("aria-invalid", "true");
+      }
       $("password").select();
       $("password").focus();
     } finally {
@@ -350,8 +358,8 @@ function wireAuth(auth, queue) {
   });
 
   $("sign-out").addEventListener("click", () => {
-    // Signing out stops this tab from uploading anything further.
-    for (const item of queue.items) queue.cancel(item.id);
+    // Signing out stops every upload and forgets the list: the next person sees nothing.
+    queue.clear();
     auth.signOut("user");
   });
 
@@ -365,7 +373,7 @@ function wireAuth(auth, queue) {
     } else {
       showMessage(
         $("sign-in-notice"),
-        reason === "expired" ? "Your sign-in expired. Sign in again to carry on; queued files will continue." : "You're signed out.",
+        reason === "expired" ? "Your sign-in expired. Sign in again and your uploads will carry on." : "You're signed out.",
       );
       announce(reason === "expired" ? "Your sign-in expired." : "Signed out.");
       $("username").focus();
@@ -378,6 +386,7 @@ function render(auth) {
   $("account").hidden = !auth.signedIn;
   setText($("account-name"), auth.displayName);
   $("account-name").title = auth.displayName;
+  $("sign-out").title = auth.signedIn ? `Signed in as ${auth.displayName}` : "";
   show(auth.signedIn ? "uploader" : "signIn");
 }
 
@@ -400,6 +409,10 @@ async function main() {
   new QueueView(queue);
   wireDropZone(queue);
   wireAuth(auth, queue);
+  window.addEventListener("beforeunload", (event) => {
+    // Leaving would abort the uploads still running; let the browser ask first.
+    if (queue.busy) event.preventDefault();
+  });
   await auth.restore();
   render(auth);
   document.body.dataset.ready = "true";

@@ -122,7 +122,7 @@ export class Auth extends EventTarget {
   #timer = null;
   #refreshing = null;
 
-  constructor(config, { fetchImpl = fetch.bind(globalThis), storage = globalThis.sessionStorage, now = () => Date.now() } = {}) {
+  constructor(config, { fetchImpl = (...args) => globalThis.fetch(...args), storage = globalThis.sessionStorage, now = () => Date.now() } = {}) {
     super();
     this.#config = config;
     this.#fetch = fetchImpl;
@@ -138,7 +138,10 @@ export class Auth extends EventTarget {
   get displayName() {
     if (!this.#tokens) return "";
     const claims = decodeJwtClaims(this.#tokens.idToken);
-    return claims.email || claims["cognito:username"] || claims.username || this.#tokens.username || "";
+    // With email sign-in, Cognito's username is an opaque id, so the email reads better; local
+    // mode's placeholder addresses (RFC 2606's .invalid) do not.
+    const email = typeof claims.email === "string" && !/\.invalid$/i.test(claims.email) ? claims.email : "";
+    return email || claims["cognito:username"] || claims.username || this.#tokens.username || "";
   }
 
   /** Restores a session saved in this tab; refreshes it if its tokens are close to expiry. */

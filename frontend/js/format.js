@@ -1,6 +1,8 @@
 // Human-readable sizes, speeds and durations for the upload queue. Pure functions: no DOM.
 
 const UNITS = ["B", "KB", "MB", "GB", "TB"];
+// A no-break space keeps a number and its unit on one line ("1 MB", never "1 / MB").
+const NBSP = "\u00a0";
 
 /** Formats a number with one decimal below 10 and none above ("3.2", "42", "1,024"). */
 function compact(value) {
@@ -20,14 +22,14 @@ export function formatBytes(bytes) {
     value /= 1024;
     unit += 1;
   }
-  if (unit === 0) return `${Math.round(value)} B`;
+  if (unit === 0) return `${Math.round(value)}${NBSP}B`;
   let rounded = value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
   // 1 048 575 bytes rounds to 1024 KB: say "1 MB" instead.
   if (rounded >= 1024 && unit < UNITS.length - 1) {
     rounded = 1;
     unit += 1;
   }
-  return `${compact(rounded)} ${UNITS[unit]}`;
+  return `${compact(rounded)}${NBSP}${UNITS[unit]}`;
 }
 
 /** A transfer rate: "3.2 MB/s"; empty while there is no meaningful measurement yet. */
@@ -40,12 +42,12 @@ export function formatSpeed(bytesPerSecond) {
 export function formatDuration(seconds) {
   if (!Number.isFinite(seconds) || seconds < 0) return "";
   const total = Math.ceil(seconds);
-  if (total < 60) return `${total} s`;
+  if (total < 60) return `${total}${NBSP}s`;
   const hours = Math.floor(total / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const secs = total % 60;
-  if (hours > 0) return minutes > 0 ? `${hours} h ${minutes} min` : `${hours} h`;
-  return secs > 0 ? `${minutes} min ${secs} s` : `${minutes} min`;
+  if (hours > 0) return minutes > 0 ? `${hours}${NBSP}h ${minutes}${NBSP}min` : `${hours}${NBSP}h`;
+  return secs > 0 ? `${minutes}${NBSP}min ${secs}${NBSP}s` : `${minutes}${NBSP}min`;
 }
 
 /** Time left for `remainingBytes` at `bytesPerSecond`: "4 s left", or "" when unknown. */

@@ -12,6 +12,11 @@ export const CHECKSUM_LIMIT_BYTES = 64 * 1024 * 1024;
 const MAX_AUTO_RETRIES = 3;
 const MAX_RETRY_AFTER_SECONDS = 300;
 const SPEED_WINDOW_MS = 4000;
+const SIGN_IN_EXPIRED = "Sign-in expired";
+/** An upload that sends nothing for this long is abandoned, so that it can be retried. */
+const STALL_MS = 60 * 1000;
+/** Without progress for this long, the speed shown drops to nothing rather than stay stale. */
+const QUIET_MS = 3000;
 
 // Headers the browser sets itself; XMLHttpRequest refuses them (with a console error).
 const FORBIDDEN_HEADER = /^(accept-charset|accept-encoding|access-control-request-.*|connection|content-length|cookie2?|date|dnt|expect|host|keep-alive|origin|referer|te|trailer|transfer-encoding|upgrade|via|proxy-.*|sec-.*)$/i;
@@ -20,10 +25,11 @@ let nextId = 1;
 
 /** One failure, with a short `reason` for the row's badge and a sentence in `message`. */
 export class UploadError extends Error {
-  constructor(reason, message, { retryAfter = null, autoRetry = false } = {}) {
+  constructor(reason, message, { retryAfter = null, autoRetry = false, retryable = true } = {}) {
     super(message);
     this.name = "UploadError";
     this.reason = reason;
+    this.retryable = retryable;
     this.retryAfter = retryAfter;
     this.autoRetry = autoRetry;
   }
@@ -45,17 +51,20 @@ export function describeUploadError(status, body, retryAfterHeader, { size, maxU
   const retryAfter = parseRetryAfter(retryAfterHeader);
   const wait = retryAfter !== null ? ` Try again in ${formatDuration(Math.max(1, retryAfter))}.` : " Try again in a moment.";
   if (status === 413 || /too_large|too_big/i.test(code)) {
-    const limit = maxUploadBytes ? ` The limit is ${formatBytes(maxUploadBytes)}${size ? `; this file is ${formatBytes(size)}` : ""}.` : "";
-    return new UploadError("Too large", said ? `${said}${limit && !/limit|maximum|max/i.test(said) ? limit : ""}` : `This file is too large to upload.${limit}`);
+    // The server counts in bytes; people read "93 GB" more easily than "99999999999 bytes".
+    const message = size && maxUploadBytes
+      ? `This file is ${formatBytes(size)}; the limit is ${formatBytes(maxUploadBytes)}.`
+      : said || "This file is too large to upload.";
+    return new UploadError("Too large", message, { retryable: false });
   }
   if (status === 415 || /content_type|type_not_allowed|unsupported/i.test(code)) {
-    return new UploadError("Type not allowed", said || "Files of this type aren't accepted here.");
+    return new UploadError("Type not allowed", said || "Files of this type aren't accepted here.", { retryable: false });
   }
   if (status === 429) {
     return new UploadError("Rate limited", `You're uploading faster than allowed.${wait}`, { retryAfter: retryAfter ?? 10, autoRetry: true });
   }
   if (status === 401) {
-    return new UploadError("Sign-in expired", "Your sign-in has expired. Sign in again, then retry this file.");
+    return new UploadError(SIGN_IN_EXPIRED, "Your sign-in has expired. Sign in again and this file will carry on.");
   }
   if (status === 403) {
     return new UploadError("Not allowed", said || "Your account isn't allowed to upload files.");
@@ -104,7 +113,7 @@ export function describeStorageError(status, text) {
     case "PreconditionFailed":
       return new UploadError("Already exists", "An object with this name already exists, and uploads never overwrite. Retry to upload under a new name.");
     case "EntityTooLarge":
-      return new UploadError("Too large", "This file is larger than storage accepts in a single upload.");
+      return new UploadError("Too large", "This file is larger than storage accepts in a single upload.", { retryable: false });
     case "IncompleteBody":
     case "EntityTooSmall":
     case "RequestTimeout":
@@ -137,7 +146,7 @@ export function contentTypeOf(file) {
 
 /**
  * The queue. Fires "update" (detail: the item) whenever an item changes, "added" (detail: the
- * new items), "removed" (detail: the item) and "idle" when nothing is left to do.
+ * new items), "removed" (detail: the item) and "idle" when the last running upload ends.
  */
 export class UploadQueue extends EventTarget {
   #config;
@@ -150,11 +159,12 @@ export class UploadQueue extends EventTarget {
   #items = [];
   #active = 0;
   #wake = null;
+  #busy = false;
 
   constructor(config, auth, {
     concurrency = 3,
     checksumLimit = CHECKSUM_LIMIT_BYTES,
-    fetchImpl = fetch.bind(globalThis),
+    fetchImpl = (...args) => globalThis.fetch(...args),
     XHR = globalThis.XMLHttpRequest,
     now = () => performance.now(),
   } = {}) {
@@ -174,10 +184,11 @@ export class UploadQueue extends EventTarget {
 
   /** Totals for the summary line: counts per state and bytes sent of bytes queued. */
   get totals() {
-    const totals = { count: 0, queued: 0, uploading: 0, done: 0, error: 0, bytes: 0, sent: 0 };
+    const totals = { count: 0, queued: 0, uploading: 0, done: 0, error: 0, retryable: 0, bytes: 0, sent: 0 };
     for (const item of this.#items) {
       totals.count += 1;
       totals[item.state] += 1;
+      if (item.state === "error" && item.retryable) totals.retryable += 1;
       if (item.state === "error") continue;
       totals.bytes += item.size;
       totals.sent += item.state === "done" ? item.size : item.loaded;
@@ -206,6 +217,7 @@ export class UploadQueue extends EventTarget {
         notBefore: 0,
         abort: null,
         run: 0,
+        retryable: true,
       };
       const problem = this.#precheck(item);
       if (problem) this.#fail(item, problem, false);
@@ -231,7 +243,7 @@ export class UploadQueue extends EventTarget {
   /** Puts a failed item back in the queue with a fresh upload link. */
   retry(id) {
     const item = this.#find(id);
-    if (!item || item.state !== "error") return;
+    if (!item || item.state !== "error" || !item.retryable) return;
     const problem = this.#precheck(item);
     if (problem) return this.#fail(item, problem);
     Object.assign(item, { state: "queued", phase: "waiting", loaded: 0, speed: 0, reason: "", message: "", attempts: 0, notBefore: 0 });
@@ -241,7 +253,7 @@ export class UploadQueue extends EventTarget {
 
   /** Retries every failed item. */
   retryFailed() {
-    for (const item of this.#items) if (item.state === "error") this.retry(item.id);
+    for (const item of this.#items) if (item.state === "error" && item.retryable) this.retry(item.id);
   }
 
   /** Removes an item that is not running. */
@@ -258,8 +270,26 @@ export class UploadQueue extends EventTarget {
     for (const item of this.#items.filter((it) => it.state === "done")) this.remove(item.id);
   }
 
-  /** Starts queued items again (after signing back in). */
+  /** Stops everything and empties the list (signing out: the next person sees nothing). */
+  clear() {
+    for (const item of this.#items) this.cancel(item.id);
+    for (const item of this.#items.slice()) {
+      this.#items = this.#items.filter((other) => other !== item);
+      this.dispatchEvent(new CustomEvent("removed", { detail: item }));
+    }
+    this.#pump();
+  }
+
+  /** Whether anything is still queued or running. */
+  get busy() {
+    return this.#items.some((item) => item.state === "queued" || item.state === "uploading");
+  }
+
+  /** Starts queued items again after signing back in, including those the expiry stopped. */
   resume() {
+    for (const item of this.#items) {
+      if (item.state === "error" && item.reason === SIGN_IN_EXPIRED) this.retry(item.id);
+    }
     this.#pump();
   }
 
@@ -270,10 +300,10 @@ export class UploadQueue extends EventTarget {
   #precheck(item) {
     const max = this.#config.maxUploadBytes;
     if (max && item.size > max) {
-      return new UploadError("Too large", `This file is ${formatBytes(item.size)}; the limit is ${formatBytes(max)}.`);
+      return new UploadError("Too large", `This file is ${formatBytes(item.size)}; the limit is ${formatBytes(max)}.`, { retryable: false });
     }
     if (!isContentTypeAllowed(item.contentType, this.#config.allowedContentTypes)) {
-      return new UploadError("Type not allowed", `Files of type ${item.contentType} aren't accepted here.`);
+      return new UploadError("Type not allowed", `Files of type ${item.contentType} aren't accepted here.`, { retryable: false });
     }
     return null;
   }
@@ -287,6 +317,7 @@ export class UploadQueue extends EventTarget {
     item.phase = "failed";
     item.abort = null;
     item.reason = error instanceof UploadError ? error.reason : "Failed";
+    item.retryable = error instanceof UploadError ? error.retryable : true;
     item.message = error instanceof UploadError || error instanceof AuthError ? error.message : "Something went wrong. Retry.";
     if (notify) this.#changed(item);
   }
@@ -305,13 +336,15 @@ export class UploadQueue extends EventTarget {
       if (item.state === "queued" && item.notBefore > now) soonest = Math.min(soonest, item.notBefore);
     }
     if (soonest !== Infinity) this.#wake = setTimeout(() => this.#pump(), soonest - now);
-    if (this.#active === 0 && !this.#items.some((item) => item.state === "queued")) {
+    if (this.#busy && this.#active === 0 && !this.#items.some((item) => item.state === "queued")) {
+      this.#busy = false;
       this.dispatchEvent(new CustomEvent("idle"));
     }
   }
 
   async #run(item) {
     this.#active += 1;
+    this.#busy = true;
     item.run += 1;
     const attempt = { item, run: item.run };
     item.state = "uploading";
@@ -349,7 +382,7 @@ export class UploadQueue extends EventTarget {
       return;
     }
     if (error instanceof AuthError) {
-      return this.#fail(item, new UploadError("Sign-in expired", `${error.message} Then retry this file.`));
+      return this.#fail(item, new UploadError(SIGN_IN_EXPIRED, `${error.message} This file will carry on once you have.`));
     }
     if (error instanceof UploadError) return this.#fail(item, error);
     if (error?.name === "NotReadableError" || error?.name === "NotFoundError") {
@@ -380,7 +413,7 @@ export class UploadQueue extends EventTarget {
     this.#ensureCurrent(attempt);
     item.phase = "requesting";
     this.#changed(item);
-    const token = await this.#auth.idToken({ forceRefresh: retriedAuth });
+    const token = await this.#auth.idToken();
     this.#ensureCurrent(attempt);
     const controller = new AbortController();
     item.abort = () => controller.abort();
@@ -435,6 +468,21 @@ export class UploadQueue extends EventTarget {
     return new Promise((resolve, reject) => {
       const xhr = new this.#XHR();
       const samples = [];
+      let lastProgress = this.#now();
+      let stalled = false;
+      const watchdog = setInterval(() => {
+        const quiet = this.#now() - lastProgress;
+        if (item.phase !== "sending") return;
+        if (quiet > STALL_MS) {
+          stalled = true;
+          xhr.abort();
+        } else if (quiet > QUIET_MS && item.speed !== 0) {
+          item.speed = 0;
+          samples.length = 0;
+          this.#changed(item);
+        }
+      }, 1000);
+      xhr.addEventListener("loadend", () => clearInterval(watchdog));
       item.phase = "sending";
       item.abort = () => xhr.abort();
       xhr.open(typeof grant.method === "string" && grant.method ? grant.method.toUpperCase() : "PUT", new URL(grant.uploadUrl, document.baseURI).href);
@@ -444,6 +492,7 @@ export class UploadQueue extends EventTarget {
       }
       xhr.upload.addEventListener("progress", (event) => {
         const now = this.#now();
+        lastProgress = now;
         const loaded = event.lengthComputable ? Math.min(event.loaded, item.size) : event.loaded;
         samples.push({ at: now, loaded });
         while (samples.length > 2 && now - samples[0].at > SPEED_WINDOW_MS) samples.shift();
@@ -465,7 +514,11 @@ export class UploadQueue extends EventTarget {
       xhr.addEventListener("error", () => {
         reject(new UploadError("Network error", "The connection to storage was lost, or storage refused the browser's request. Check your connection and retry."));
       });
-      xhr.addEventListener("abort", () => reject(new UploadError("Cancelled", "You cancelled this upload.")));
+      xhr.addEventListener("abort", () => {
+        reject(stalled
+          ? new UploadError("Stalled", "The upload made no progress for a minute. Check your connection and retry.")
+          : new UploadError("Cancelled", "You cancelled this upload."));
+      });
       xhr.addEventListener("timeout", () => reject(new UploadError("Interrupted", "Storage took too long to answer. Retry.")));
       this.#changed(item);
       xhr.send(item.file);

@@ -29,7 +29,9 @@ mkdir -p "$SECURE_UPLOAD_IAC_HOME"
 # 1. python-hcl2 for the pytest process itself (major version 8: the tests read its output shape).
 if ! "$PY" -c 'import sys, hcl2, importlib.metadata as m; sys.exit(0 if m.version("python-hcl2").startswith("8.") else 1)' 2>/dev/null; then
     echo "[40-terraform] installing $HCL2_SPEC" >&2
-    "$PY" -m pip install -q "$HCL2_SPEC"
+    # A Debian-managed Python refuses global installs (PEP 668); the test Python needs it anyway.
+    "$PY" -m pip install -q "$HCL2_SPEC" 2>/dev/null \
+        || PIP_BREAK_SYSTEM_PACKAGES=1 "$PY" -m pip install -q "$HCL2_SPEC"
 fi
 
 # A venv per tool; the .specs marker makes a finished install idempotent, the lock keeps two

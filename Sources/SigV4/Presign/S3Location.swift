@@ -43,11 +43,13 @@ package struct S3Location: Sendable, Equatable {
         let pathStyle: Bool
         let scheme: String
         let host: String
+        var endpointPath: [UInt8] = []
         if let endpoint {
             pathStyle = forcePathStyle || !virtualHostedOnEndpoint || bucket.contains(".")
             switch Self.parseEndpoint(endpoint) {
             case .success(let parsed):
                 (scheme, host) = (parsed.scheme, pathStyle ? parsed.host : "\(bucket).\(parsed.host)")
+                endpointPath = Array(parsed.path.utf8)
             case .failure(let failure):
                 (scheme, host) = ("https", "invalid.invalid")
                 problem = problem ?? failure.reason
@@ -63,7 +65,7 @@ package struct S3Location: Sendable, Equatable {
         self.host = host
         self.usesPathStyle = pathStyle
         self.problem = problem
-        var prefix: [UInt8] = [UInt8(ascii: "/")]
+        var prefix: [UInt8] = endpointPath + [UInt8(ascii: "/")]
         if pathStyle {
             URIEncoding.append(bucket.utf8, keepingSlash: false, to: &prefix)
             prefix.append(UInt8(ascii: "/"))
@@ -112,8 +114,12 @@ package struct S3Location: Sendable, Equatable {
         return nil
     }
 
-    /// Splits `scheme://host[:port][/]`; the host header drops the scheme's default port.
-    static func parseEndpoint(_ endpoint: String) -> Result<(scheme: String, host: String), EndpointProblem> {
+    /// Splits `scheme://host[:port][/path]`; the host header drops the scheme's default port. A path
+    /// (an S3-compatible store mounted below the root, like local mode's `/local/s3`) is kept, without
+    /// its trailing slash, as the start of every request path; it must already be URI-encoded.
+    static func parseEndpoint(
+        _ endpoint: String
+    ) -> Result<(scheme: String, host: String, path: String), EndpointProblem> {
         var text = Substring(endpoint)
         let scheme: String
         if text.lowercased().hasPrefix("https://") {
@@ -126,12 +132,19 @@ package struct S3Location: Sendable, Equatable {
             return .failure(EndpointProblem("endpoint '\(endpoint.prefix(128))' must start with http:// or https://"))
         }
         while text.hasSuffix("/") { text = text.dropLast() }
-        guard !text.isEmpty, !text.contains("/"), !text.contains("@"), !text.contains("?"), !text.contains("#"),
-            !text.contains(" ")
+        var path = ""
+        if let slash = text.firstIndex(of: "/") {
+            path = String(text[slash...])
+            text = text[..<slash]
+        }
+        let pathIsClean = path.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F } && !path.contains("//")
+        guard !text.isEmpty, !text.contains("@"), !text.contains("?"), !text.contains("#"), !text.contains(" "),
+            !path.contains("?"), !path.contains("#"), pathIsClean
         else {
             return .failure(
                 EndpointProblem(
-                    "endpoint '\(endpoint.prefix(128))' must be scheme://host[:port] with no path or credentials"))
+                    "endpoint '\(endpoint.prefix(128))' must be scheme://host[:port][/path] with no query or credentials"
+                ))
         }
         var host = text.lowercased()
         var port: String? = nil
@@ -149,7 +162,7 @@ package struct S3Location: Sendable, Equatable {
         guard !host.isEmpty, !host.hasPrefix(":") else {
             return .failure(EndpointProblem("endpoint '\(endpoint.prefix(128))' has no host"))
         }
-        return .success((scheme, host))
+        return .success((scheme, host, path))
     }
 }
 

@@ -34,8 +34,14 @@ extension ServiceConfiguration {
             ("LOG_FORMAT", logFormat.rawValue),
             ("LOG_LEVEL", logLevel.rawValue),
             ("TRUSTED_PROXIES", trustedProxies.isEmpty ? "(none)" : trustedProxies),
-            ("SHUTDOWN_DELAY", "\(shutdownDelay)"),
-            ("SHUTDOWN_GRACE", "\(shutdownGrace)"),
+            ("SHUTDOWN_DELAY", Self.seconds(shutdownDelay)),
+            ("SHUTDOWN_GRACE", Self.seconds(shutdownGrace)),
         ]
+    }
+
+    /// `5s`, `1.5s`.
+    static func seconds(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
+        return milliseconds % 1000 == 0 ? "\(milliseconds / 1000)s" : "\(Double(milliseconds) / 1000)s"
     }
 }

@@ -1,3 +1,4 @@
+package import HTTPServer
 package import Logging
 
 /// Writes one access line per answered request: request id, method, path (never the query),
@@ -14,6 +15,19 @@ package struct AccessLogger: Sendable {
     /// Creates an access logger writing at `info` level through `logger`.
     package init(logger: Logger) {
         self.logger = logger
+    }
+
+    /// Logs one request as the HTTP server recorded it (pass this from `HTTPServer`'s `onResponse`).
+    ///
+    /// - Parameters:
+    ///   - record: what was asked and answered; the user is `record.attributes["sub"]`.
+    ///   - clientAddress: the client address resolved through ``TrustedProxies`` from the record's
+    ///     `remoteAddress` and the request's `X-Forwarded-For`.
+    package func log(_ record: HTTPAccessRecord, clientAddress: String) {
+        log(
+            requestID: record.requestID, method: record.method, path: record.path, route: record.route,
+            status: record.status, bytesSent: Int64(record.bytesSent), duration: record.duration,
+            clientAddress: clientAddress, user: record.attributes["sub"])
     }
 
     /// Logs one request.

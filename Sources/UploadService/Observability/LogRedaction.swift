@@ -16,8 +16,13 @@ package enum LogRedaction {
     /// `refresh_token`, `X-Amz-Signature`, `clientSecret`, …).
     package static func isSecretKey(_ key: String) -> Bool {
         let normalized = key.lowercased().replacing("_", with: "-")
+        if nonSecretNames.contains(normalized) { return false }
         return secretFragments.contains { normalized.contains($0) }
     }
+
+    /// Names that contain a secret-like fragment but name public settings: the accepted Cognito
+    /// token kind (`COGNITO_TOKEN_USE=id`) is configuration, not a credential.
+    private static let nonSecretNames: Set<String> = ["token-use", "cognito-token-use", "tokenuse"]
 
     /// The URL with the values of secret-like query (and fragment) parameters replaced by
     /// `<redacted>` — `X-Amz-Signature`, `X-Amz-Security-Token`, `X-Amz-Credential`, `token`, … —

@@ -1,5 +1,6 @@
 import CryptoPrimitives
 package import Foundation
+import JWTAuth
 import Synchronization
 
 /// Local mode's stand-in for a Cognito user pool: speaks Cognito's JSON protocol for
@@ -54,7 +55,7 @@ package final class LocalIdentityProvider: Sendable {
             generatedDemoPassword = nil
         } else {
             // 15 random bytes are exactly 20 base64url characters: URL- and shell-safe.
-            let password = LocalBase64URL.encode(SecureRandom.bytes(count: 15))
+            let password = Base64URL.encode(SecureRandom.bytes(count: 15))
             users = LocalUserDirectory(users: [("demo", password)], subjectSecret: secret)
             generatedDemoPassword = password
         }
@@ -64,6 +65,16 @@ package final class LocalIdentityProvider: Sendable {
 
     /// The JWKS document (`{"keys":[{"alg":"RS256","e",…,"use":"sig"}]}`).
     package func jwksDocument() -> [UInt8] { minter.key.jwksDocument() }
+
+    /// The OpenID discovery document Cognito serves at `<issuer>/.well-known/openid-configuration`,
+    /// reduced to what a verifier uses (local mode has no hosted UI or token endpoint).
+    package func openIDConfiguration() -> [UInt8] {
+        let document =
+            #"{"id_token_signing_alg_values_supported":["RS256"],"issuer":"\#(JSONText.escape(issuer))","#
+            + #""jwks_uri":"\#(JSONText.escape(issuer))/.well-known/jwks.json","response_types_supported":["token"],"#
+            + #""subject_types_supported":["public"]}"#
+        return Array(document.utf8)
+    }
 
     /// The `kid` of the signing key.
     var keyID: String { minter.key.keyID }

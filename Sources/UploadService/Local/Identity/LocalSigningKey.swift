@@ -1,5 +1,6 @@
 import CryptoPrimitives
 import Foundation
+import JWTAuth
 
 /// The RSA key that signs local-mode tokens: 2048 bits, generated once into the data folder (0600)
 /// and reused on every start, so tokens survive a restart. Its `kid` is the RFC 7638 JWK
@@ -19,11 +20,11 @@ struct LocalSigningKey: Sendable {
         do { components = try privateKey.publicKey().components() } catch {
             throw LocalModeError("reading the local identity key's public half failed: \(error)")
         }
-        modulus = LocalBase64URL.encode(components.modulus)
-        exponent = LocalBase64URL.encode(components.exponent)
+        modulus = Base64URL.encode(components.modulus)
+        exponent = Base64URL.encode(components.exponent)
         // RFC 7638 §3.2: the required members in lexicographic order, no whitespace.
         let thumbprintInput = #"{"e":"\#(exponent)","kty":"RSA","n":"\#(modulus)"}"#
-        keyID = LocalBase64URL.encode(SHA256.hash(thumbprintInput))
+        keyID = Base64URL.encode(SHA256.hash(thumbprintInput))
     }
 
     /// Reads the key at `layout.identityKeyFile`, creating it first when it does not exist. Two
@@ -62,15 +63,5 @@ struct LocalSigningKey: Sendable {
         Array(
             #"{"keys":[{"alg":"RS256","e":"\#(exponent)","kid":"\#(keyID)","kty":"RSA","n":"\#(modulus)","use":"sig"}]}"#
                 .utf8)
-    }
-}
-
-/// Base64url without padding (RFC 4648 §5), as JWS uses it.
-enum LocalBase64URL {
-    static func encode(_ bytes: [UInt8]) -> String {
-        var text = Data(bytes).base64EncodedString()
-        text = text.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-        while text.hasSuffix("=") { text.removeLast() }
-        return text
     }
 }

@@ -1,16 +1,6 @@
 import CryptoPrimitives
 import Foundation
-
-/// One signed-in session: what stays the same across the tokens minted for it (initial sign-in and
-/// every refresh), as Cognito keeps `auth_time` and `origin_jti` across refreshes.
-struct LocalSession: Sendable, Equatable {
-    let username: String
-    let subject: String
-    /// Seconds since 1970 of the password sign-in.
-    let authTime: Int64
-    let originJTI: String
-    let eventID: String
-}
+import JWTAuth
 
 /// Mints RS256 ID and access tokens with the claims Cognito puts in them (see the Cognito
 /// developer guide's "Understanding the identity token" and "the access token"): the ID token has
@@ -101,12 +91,12 @@ struct LocalTokenMinter: Sendable {
             throw LocalModeError("encoding token claims failed: \(error)")
         }
         let header = #"{"kid":"\#(key.keyID)","alg":"RS256"}"#
-        let signingInput = LocalBase64URL.encode(Array(header.utf8)) + "." + LocalBase64URL.encode(Array(payload))
+        let signingInput = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(payload))
         let signature: [UInt8]
         do { signature = try key.privateKey.signature(for: Array(signingInput.utf8)) } catch {
             throw LocalModeError("signing a local token failed: \(error)")
         }
-        return signingInput + "." + LocalBase64URL.encode(signature)
+        return signingInput + "." + Base64URL.encode(signature)
     }
 
     /// A random (version 4) UUID in Cognito's lowercase form.

@@ -36,6 +36,15 @@ struct LoginThrottle: Sendable {
     mutating func recordFailure(for username: String, now: Double) {
         if records.count >= pruneThreshold {
             records = records.filter { now - $0.value.lastFailure < forgetAfter }
+            // A spray of made-up names must not grow the table without bound: forget names not yet
+            // locked, then the longest idle ones.
+            if records.count >= pruneThreshold {
+                records = records.filter { $0.value.failures >= freeFailures }
+            }
+            if records.count >= pruneThreshold {
+                let keep = records.sorted { $0.value.lastFailure > $1.value.lastFailure }.prefix(pruneThreshold / 2)
+                records = Dictionary(uniqueKeysWithValues: keep.map { ($0.key, $0.value) })
+            }
         }
         var record = records[username] ?? Record(failures: 0, lastFailure: now)
         if now - record.lastFailure >= forgetAfter { record.failures = 0 }
@@ -47,4 +56,7 @@ struct LoginThrottle: Sendable {
     mutating func recordSuccess(for username: String) {
         records[username] = nil
     }
+
+    /// Names currently tracked.
+    var trackedCount: Int { records.count }
 }

@@ -1,4 +1,5 @@
 import CryptoPrimitives
+import JWTAuth
 
 /// Refresh tokens of the local pool: opaque random strings (32 bytes, base64url), kept in memory
 /// only, keyed by their SHA-256 so the table never holds a usable token. They die with the process,
@@ -37,7 +38,7 @@ struct RefreshTokenStore: Sendable {
                 for victim in victims { entries[victim.key] = nil }
             }
         }
-        let token = LocalBase64URL.encode(SecureRandom.bytes(count: 32))
+        let token = Base64URL.encode(SecureRandom.bytes(count: 32))
         entries[Self.tableKey(token)] = Entry(session: session, expires: now + lifetime)
         return token
     }

@@ -1,5 +1,6 @@
 import CryptoPrimitives
 import Foundation
+import JWTAuth
 
 /// The access key pair the local receiver accepts, generated once into
 /// `.secure-upload/local-credentials.json` (0600) so that URLs signed before a restart still verify
@@ -44,7 +45,7 @@ struct LocalS3CredentialsFile: Codable, Sendable, Equatable {
         }
         return LocalS3CredentialsFile(
             accessKeyID: "LOCALKEY" + String(decoding: suffix, as: UTF8.self),
-            secretAccessKey: LocalBase64URL.encode(SecureRandom.bytes(count: 30)))
+            secretAccessKey: Base64URL.encode(SecureRandom.bytes(count: 30)))
     }
 
     private static func decode(_ bytes: [UInt8], path: String) throws(LocalModeError) -> LocalS3CredentialsFile {

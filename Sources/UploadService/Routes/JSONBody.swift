@@ -1,0 +1,20 @@
+import Foundation
+import HTTPServer
+
+/// JSON responses: sorted keys (stable output for tests and caches), no escaped slashes in URLs,
+/// `Cache-Control: no-store` unless the caller sets its own.
+enum JSONBody {
+    static func encode(_ value: some Encodable) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain structs of strings and integers cannot fail.
+        return Array((try? encoder.encode(value)) ?? Data("{}".utf8))
+    }
+
+    static func response(status: HTTPStatus, body: some Encodable, headers: HTTPHeaders = .init()) -> HTTPResponse {
+        var all = headers
+        all.replaceOrAdd("Content-Type", "application/json")
+        if !all.contains("Cache-Control") { all.add("Cache-Control", "no-store") }
+        return HTTPResponse(status: status, headers: all, body: encode(body))
+    }
+}

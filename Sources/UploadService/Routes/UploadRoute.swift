@@ -1,0 +1,169 @@
+package import Foundation
+package import HTTPServer
+package import JWTAuth
+import Logging
+
+/// `POST /upload` and its CORS preflight. Order of checks: ready → token → rate limit →
+/// `Content-Type` → body → sign. The token is verified on the event loop (a cache hit or one RSA
+/// verification); only an unknown `kid` moves the work off the loop to refetch the JWKS.
+package struct UploadRoute: Sendable {
+    /// Largest accepted request body (the JSON is four short fields).
+    package static let bodyLimit = 8 * 1024
+
+    let verifier: CognitoTokenVerifier
+    let issuer: UploadIssuer
+    let policy: UploadPolicy
+    let cors: CORSPolicy
+    let readiness: Readiness
+    let rateLimiter: RateLimiter
+    let metrics: Metrics
+    let now: @Sendable () -> Date
+    let uptime: @Sendable () -> Duration
+
+    /// The route with its collaborators; `now` is the wall clock, `uptime` a monotonic clock for the rate limiter.
+    package init(
+        verifier: CognitoTokenVerifier, issuer: UploadIssuer, policy: UploadPolicy, cors: CORSPolicy,
+        readiness: Readiness, rateLimiter: RateLimiter, metrics: Metrics,
+        now: @escaping @Sendable () -> Date, uptime: @escaping @Sendable () -> Duration
+    ) {
+        self.verifier = verifier
+        self.issuer = issuer
+        self.policy = policy
+        self.cors = cors
+        self.readiness = readiness
+        self.rateLimiter = rateLimiter
+        self.metrics = metrics
+        self.now = now
+        self.uptime = uptime
+    }
+
+    /// Registers `POST /upload` and `OPTIONS /upload`.
+    package func register(into router: inout Router) {
+        router.add(.post, "/upload", bodyLimit: Self.bodyLimit) { request in handle(request) }
+        router.add(.options, "/upload") { request in .respond(preflight(request)) }
+    }
+
+    /// Answers a preflight: 204 with the CORS headers for an allowed origin, else 403.
+    func preflight(_ request: HTTPRequest) -> HTTPResponse {
+        let decision = cors.preflight(
+            origin: request.headers["Origin"], requestMethod: request.headers["Access-Control-Request-Method"],
+            requestHeaders: request.headers["Access-Control-Request-Headers"])
+        switch decision {
+        case .allowed(let headers):
+            var response = HTTPResponse(status: .noContent)
+            for (name, value) in headers.sorted(by: { $0.key < $1.key }) { response.headers.add(name, value) }
+            return response
+        case .refused(let reason):
+            var response = HTTPResponse(status: .forbidden, headers: ["Vary": "Origin"])
+            response.logAttributes["reason"] = "cors: \(reason)"
+            return response
+        }
+    }
+
+    /// Answers `POST /upload`.
+    func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
+        let origin = request.headers["Origin"]
+        do {
+            let missing = readiness.missingDependencies
+            guard missing.isEmpty else { throw UploadError.notReady(missing.joined(separator: ", ")) }
+            let authorizations = request.headers.values("Authorization")
+            guard authorizations.count <= 1 else { throw rejected(reason: "several_authorization_headers") }
+            guard let token = BearerToken.extract(from: authorizations.first) else {
+                throw rejected(reason: authorizations.isEmpty ? "missing_token" : "malformed_authorization")
+            }
+            do {
+                let verified = try verifier.verify(token, now: now())
+                return .respond(finish(verified, request, origin: origin))
+            } catch let error where error.reason == .unknownKey {
+                // A key rotation (or a forged kid): refetch off the loop, once per cooldown.
+                return .later {
+                    do throws(JWTError) {
+                        let verified = try await verifier.verifyRefreshingKeys(token, now: now())
+                        return finish(verified, request, origin: origin)
+                    } catch {
+                        return render(map(error), request: request, origin: origin)
+                    }
+                }
+            } catch {
+                throw map(error)
+            }
+        } catch let error as UploadError {
+            return .respond(render(error, request: request, origin: origin))
+        } catch {
+            return .respond(render(.internalError, request: request, origin: origin))
+        }
+    }
+
+    func rejected(reason: String) -> UploadError {
+        metrics.tokenRejected(reason: reason)
+        return .unauthorized(reason: reason)
+    }
+
+    func map(_ error: JWTError) -> UploadError {
+        metrics.tokenRejected(reason: error.reason.rawValue)
+        switch error.reason {
+        case .groupRequired:
+            return .forbidden("Your account is not in a group that may upload files.", reason: error.reason.rawValue)
+        case .keysUnavailable:
+            return .notReady("token signing keys (JWKS) not loaded")
+        default:
+            return .unauthorized(reason: error.reason.rawValue)
+        }
+    }
+
+    /// Everything after a verified token.
+    func finish(_ token: VerifiedToken, _ request: HTTPRequest, origin: String?) -> HTTPResponse {
+        do {
+            if case .limited(let seconds) = rateLimiter.acquire(key: token.sub, now: uptime()) {
+                metrics.rateLimited()
+                throw UploadError.rateLimited(retryAfter: seconds)
+            }
+            guard Self.isJSON(request.headers["Content-Type"]) else { throw UploadError.requestNotJSON }
+            guard request.body.count <= Self.bodyLimit else { throw UploadError.bodyTooLarge(limit: Self.bodyLimit) }
+            let uploadRequest = try UploadRequest.decode(body: request.body, policy: policy)
+            let upload = try issuer.issue(subject: token.sub, request: uploadRequest, now: now())
+            metrics.presignedURLIssued()
+            var response = JSONBody.response(status: .ok, body: upload, headers: corsHeaders(origin))
+            response.logAttributes["sub"] = token.sub
+            Self.annotate(&response, from: request)
+            return response
+        } catch let error as UploadError {
+            var response = render(error, request: request, origin: origin)
+            response.logAttributes["sub"] = token.sub
+            return response
+        } catch {
+            return render(.internalError, request: request, origin: origin)
+        }
+    }
+
+    func render(_ error: UploadError, request: HTTPRequest, origin: String?) -> HTTPResponse {
+        var response = error.response(requestID: request.requestID)
+        for (name, value) in cors.responseHeaders(origin: origin).sorted(by: { $0.key < $1.key }) {
+            response.headers.replaceOrAdd(name, value)
+        }
+        Self.annotate(&response, from: request)
+        return response
+    }
+
+    /// Hands `X-Forwarded-For` to the access log, which believes it only from trusted proxies.
+    static func annotate(_ response: inout HTTPResponse, from request: HTTPRequest) {
+        if let forwarded = request.headers["X-Forwarded-For"] {
+            response.logAttributes[Application.forwardedForAttribute] = forwarded
+        }
+    }
+
+    func corsHeaders(_ origin: String?) -> HTTPHeaders {
+        var headers = HTTPHeaders()
+        for (name, value) in cors.responseHeaders(origin: origin).sorted(by: { $0.key < $1.key }) {
+            headers.add(name, value)
+        }
+        return headers
+    }
+
+    /// `application/json`, with or without parameters such as `charset=utf-8`.
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let essence = contentType.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingASCIIWhitespace() }
+        return essence?.lowercased() == "application/json"
+    }
+}

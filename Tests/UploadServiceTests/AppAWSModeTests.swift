@@ -1,0 +1,91 @@
+import CryptoPrimitives
+import Foundation
+import JWTAuth
+import Logging
+import SigV4
+import Synchronization
+import Testing
+
+@testable import UploadService
+
+/// An outbound client that reaches nothing: every call fails as an unreachable host would, and
+/// is counted. Keeps aws-mode tests off the network (no IMDS, no STS).
+final class UnreachableHTTPClient: OutboundHTTPClient {
+    struct Unreachable: Error {}
+    let calls = Mutex<[String]>([])
+
+    func send(_ request: OutboundHTTPRequest) async throws -> OutboundHTTPResponse {
+        calls.withLock { $0.append(request.url) }
+        throw Unreachable()
+    }
+}
+
+@Suite("Application in aws mode without its dependencies", .serialized)
+struct AppAWSModeTests {
+    func start(_ extra: [String: String], client: UnreachableHTTPClient) throws -> Application {
+        let staticDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("su-aws-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: staticDirectory, withIntermediateDirectories: true)
+        var settings = [
+            "COGNITO_USER_POOL_ID": "eu-west-1_AbCdEf123", "COGNITO_CLIENT_ID": "abcdef123",
+            "UPLOAD_BUCKET": "my-uploads",
+            "HOST": "127.0.0.1", "PORT": "0", "STATIC_DIR": staticDirectory,
+        ]
+        settings.merge(extra) { _, new in new }
+        return try Application(
+            configuration: try ServiceConfiguration.load(from: settings), environment: settings,
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), httpClient: client)
+    }
+
+    @Test("without keys or credentials /readyz says which is missing and uploads get 503 not_ready")
+    func notReady() async throws {
+        let client = UnreachableHTTPClient()
+        let application = try start([:], client: client)
+        // The JWKS fetch goes through the injected client, to the issuer derived from the pool.
+        for _ in 0..<500 where client.calls.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(10)) }
+        let ready = try await RawHTTPClient.send(port: application.port, method: "GET", target: "/readyz")
+        #expect(ready.status == 503)
+        #expect(
+            ready.json["missing"] as? [String] == [
+                "token signing keys (JWKS) not loaded", "storage credentials not available",
+            ])
+        let upload = try await RawHTTPClient.send(
+            port: application.port, method: "POST", target: "/upload",
+            headers: [("Content-Type", "application/json"), ("Authorization", "Bearer a.b.c")],
+            body: Array(#"{"filename":"a","contentType":"a/b","size":1}"#.utf8))
+        #expect(upload.status == 503)
+        #expect(upload.json["code"] as? String == "not_ready")
+        #expect(
+            client.calls.withLock { $0 }.contains(
+                "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123/.well-known/jwks.json"))
+        let config = try await RawHTTPClient.send(port: application.port, method: "GET", target: "/config.json").json
+        #expect(config["cognitoEndpoint"] as? String == "https://cognito-idp.eu-west-1.amazonaws.com/")
+        #expect(config["userPoolId"] as? String == "eu-west-1_AbCdEf123")
+        #expect(config["clientId"] as? String == "abcdef123")
+        await application.shutdown(gracePeriod: .seconds(1))
+    }
+
+    @Test("keys from COGNITO_JWKS_FILE and credentials from the environment make it ready")
+    func readyFromFileAndEnvironment() async throws {
+        let jwks = FileManager.default.temporaryDirectory.appendingPathComponent("su-jwks-\(UUID()).json").path
+        // A JWKS with one freshly generated 2048-bit RSA key.
+        let key = try JWK(keyID: "test-key", publicKey: RSAPrivateKey.generate().publicKey()).json
+        try Data(#"{"keys":[\#(key)]}"#.utf8).write(to: URL(fileURLWithPath: jwks))
+        let client = UnreachableHTTPClient()
+        let application = try start(
+            [
+                "COGNITO_JWKS_FILE": jwks, "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE",
+                "AWS_SECRET_ACCESS_KEY": "secretsecretsecretsecretsecretsecret1234",
+            ], client: client)
+        var status = 0
+        for _ in 0..<500 {
+            status = try await RawHTTPClient.send(port: application.port, method: "GET", target: "/readyz").status
+            if status == 200 { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(status == 200)
+        #expect(client.calls.withLock { $0 }.isEmpty)
+        let page = try await RawHTTPClient.send(port: application.port, method: "GET", target: "/config.json")
+        #expect(page.status == 200)
+        await application.shutdown(gracePeriod: .seconds(1))
+    }
+}
