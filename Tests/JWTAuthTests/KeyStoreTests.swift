@@ -205,6 +205,27 @@ struct KeyStoreTests {
         #expect(store.lastRefreshError == nil)
     }
 
+    @Test("after a failed start-up load, periodic refresh retries on the backoff schedule, not after an hour")
+    func periodicRefreshAfterFailedStart() async throws {
+        let endpoint = FakeJWKSEndpoint([TestKeys.primary])
+        endpoint.setFailing(true)
+        let requested = Mutex<[Duration]>([])
+        let store = JWKSKeyStore(
+            source: endpoint.source,
+            sleep: { duration in
+                let count = requested.withLock { list in
+                    list.append(duration)
+                    return list.count
+                }
+                if count == 2 { endpoint.setFailing(false) }
+                if count == 3 { throw CancellationError() }
+            })
+        await #expect(throws: JWKSError.self) { try await store.load() }
+        await store.startPeriodicRefresh().value
+        #expect(requested.withLock { $0 } == [.seconds(5), .seconds(10), .seconds(3600)])
+        #expect(store.isLoaded)
+    }
+
     @Test("the backoff doubles from 5 s and never exceeds the refresh interval or 5 minutes")
     func backoffSchedule() {
         let delays = (0...12).map {

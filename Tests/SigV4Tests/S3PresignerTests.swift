@@ -39,6 +39,10 @@ struct S3PresignerTests {
                 S3Location(bucket: "uploads", region: "us-east-1", endpoint: "https://minio.test:443"),
                 "https://minio.test/uploads/k"
             ),
+            (
+                S3Location(bucket: "uploads", region: "us-east-1", endpoint: "http://127.0.0.1:8080/local/s3/"),
+                "http://127.0.0.1:8080/local/s3/uploads/k"
+            ),
         ])
     func addressing(location: S3Location, prefix: String) throws {
         #expect(location.problem == nil)
@@ -142,7 +146,8 @@ struct S3PresignerTests {
         for bad in [
             S3Location(bucket: "Uploads", region: "eu-west-1"), S3Location(bucket: "ab", region: "eu-west-1"),
             S3Location(bucket: "uploads", region: "EU_WEST"), S3Location(bucket: "u", region: "x", endpoint: "ftp://h"),
-            S3Location(bucket: "u", region: "x", endpoint: "http://h/path"),
+            S3Location(bucket: "u", region: "x", endpoint: "http://h/path?query"),
+            S3Location(bucket: "u", region: "x", endpoint: "http://h/a b"),
             S3Location(bucket: "u", region: "x", endpoint: "http://user@h"),
             S3Location(bucket: "u", region: "x", endpoint: "http://h:99999"),
             S3Location(bucket: "a/b", region: "x", endpoint: "http://h"),
