@@ -64,6 +64,13 @@ struct ServeCommand: AsyncParsableCommand {
     func announce(_ application: Application, logger: Logger) {
         logger.info("serving", metadata: ["url": "\(application.baseURL)/"])
         guard let identity = application.localIdentity else { return }
+        let users = application.configuration.localUsers?.map(\.name) ?? ["demo"]
+        logger.warning(
+            "LOCAL MODE: built-in sign-in and storage on this machine, not for production",
+            metadata: [
+                "users": "\(users.joined(separator: ","))",
+                "data_dir": "\(application.configuration.localDataDirectory)",
+            ])
         var lines = [
             "",
             "==================== LOCAL MODE ====================",

@@ -159,12 +159,13 @@ struct LocalObjectStoreTests {
         let escaping = try store.beginUpload()
         _ = try escaping.finishWriting()
         do {
-            try escaping.commit(key: "link/x", noOverwrite: true, metadata: metadata("link/x", size: 0))
+            try escaping.commit(key: "link/deeper/x", noOverwrite: true, metadata: metadata("link/deeper/x", size: 0))
             Issue.record("wrote through a symlink out of the bucket")
         } catch {
             #expect(error.code == "InvalidArgument")
         }
         #expect(outside.files(under: "").isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: outside.path + "/deeper"), "no folder was made outside either")
         #expect(directory.files(under: ".secure-upload/tmp").isEmpty)
     }
 

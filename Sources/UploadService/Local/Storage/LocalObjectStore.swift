@@ -81,10 +81,7 @@ struct LocalObjectStore: Sendable {
         defer { unlink(temporaryPath) }
         let finalPath = objectPath(key)
         let parent = SecureFiles.parent(of: finalPath)
-        do { try SecureFiles.makeDirectories(parent) } catch {
-            throw .invalidArgument(
-                "The key conflicts with an existing object in local storage (a path part is a file).")
-        }
+        try makeKeyFolders(key)
         guard let resolvedParent = SecureFiles.resolved(parent),
             resolvedParent == resolvedBucketDirectory || resolvedParent.hasPrefix(resolvedBucketDirectory + "/")
         else { throw .invalidArgument("The key resolves outside the bucket folder.") }
@@ -106,6 +103,28 @@ struct LocalObjectStore: Sendable {
             try SecureFiles.replace(metadataPath(key), contents: Array(try encoder.encode(metadata)))
         } catch {
             // The object is in place and durable enough; a missing sidecar only loses its content type.
+        }
+    }
+
+    /// Creates the folders of `key` below the bucket folder, one by one, refusing to pass through
+    /// a symbolic link (which could lead outside the bucket) or a file (an object of a shorter key).
+    private func makeKeyFolders(_ key: String) throws(S3Error) {
+        var current = layout.bucketDirectory(bucket)
+        for segment in key.split(separator: "/").dropLast() {
+            current += "/" + segment
+            var info = stat()
+            if lstat(current, &info) != 0 {
+                if mkdir(current, 0o700) == 0 { continue }
+                // Another upload may have created it in between; look again.
+                guard errno == EEXIST, lstat(current, &info) == 0 else { throw .internalError }
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: continue
+            case S_IFLNK: throw .invalidArgument("The key passes through a symbolic link in local storage.")
+            default:
+                throw .invalidArgument(
+                    "The key conflicts with an existing object in local storage (a path part is a file).")
+            }
         }
     }
 
