@@ -118,3 +118,26 @@ let package = Package(
         ),
     ]
 )
+
+// Fuzz targets (libFuzzer), only when asked for: `SECURE_UPLOAD_FUZZ=1 swift build
+// -Xswiftc -sanitize=fuzzer,address ...` (see scripts/fuzz.sh). They live in this package so that
+// they can call `package` APIs; an ordinary build never sees them.
+if Context.environment["SECURE_UPLOAD_FUZZ"] == "1" {
+    func fuzzTarget(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+        .executableTarget(
+            name: name,
+            dependencies: dependencies + ["CFuzzerDriver"],
+            path: "Fuzz/\(name)",
+            // libFuzzer owns `main`; the harness defines `<module>_main` for SwiftPM's link.
+            swiftSettings: swiftSettings + [.unsafeFlags(["-parse-as-library"])]
+        )
+    }
+    package.targets += [
+        .target(name: "CFuzzerDriver", path: "Fuzz/CFuzzerDriver"),
+        fuzzTarget("FuzzHTTPParser", ["HTTPServer"]),
+        fuzzTarget("FuzzJWTVerifier", ["JWTAuth", "CryptoPrimitives"]),
+        fuzzTarget("FuzzUploadRequest", ["UploadService"]),
+        fuzzTarget("FuzzObjectKey", ["UploadService"]),
+        fuzzTarget("FuzzS3Query", ["SigV4"]),
+    ]
+}

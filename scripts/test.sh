@@ -18,7 +18,7 @@ if [ "${SKIP_SETUP:-0}" != 1 ]; then
 fi
 
 step "format: swift format lint (configuration: .swift-format)"
-swift format lint --strict --recursive Package.swift Sources Tests
+swift format lint --strict --recursive Package.swift Sources Tests Fuzz
 
 step "swift test (warnings are errors)"
 swift test -Xswiftc -warnings-as-errors 2>&1 | tee /tmp/secure-upload-swift-test.log | grep -vE '^(\[[0-9]+/[0-9]+\]|Compiling|Write|Emitting) ' || true

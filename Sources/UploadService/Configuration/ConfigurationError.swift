@@ -6,10 +6,12 @@ package struct ConfigurationError: Error, Equatable, Sendable, CustomStringConve
     /// What is wrong, as a sentence fragment.
     package var problem: String
 
+    /// An error for `setting`.
     package init(setting: String, problem: String) {
         self.setting = setting
         self.problem = problem
     }
 
+    /// `invalid setting NAME: problem`, one line.
     package var description: String { "invalid setting \(setting): \(problem)" }
 }

@@ -23,41 +23,67 @@ package struct ServiceConfiguration: Sendable {
 
     /// A local-mode sign-in user. The password never appears in `description`.
     package struct LocalUser: Sendable, Equatable, CustomStringConvertible {
+        /// The sign-in name.
         package var name: String
+        /// The password (never printed).
         package var password: String
+        /// `name:<redacted>`.
         package var description: String { "\(name):<redacted>" }
     }
 
+    /// `SECURE_UPLOAD_MODE`.
     package var mode: Mode
+    /// `HOST`: the listening address.
     package var host: String
+    /// `PORT` (0: any free port).
     package var port: Int
+    /// `UPLOAD_BUCKET`.
     package var uploadBucket: String
     /// Seconds.
     package var uploadURLExpiry: Int
+    /// `MAX_UPLOAD_BYTES`.
     package var maxUploadBytes: Int64
+    /// `ALLOWED_CONTENT_TYPES`; empty allows any.
     package var allowedContentTypes: [MediaTypePattern]
+    /// `CORS_ALLOWED_ORIGINS`: exact origins.
     package var corsAllowedOrigins: [String]
+    /// `STATIC_DIR`.
     package var staticDirectory: String
+    /// `S3_ENDPOINT`, without a trailing slash; nil for AWS's regional endpoint.
     package var s3Endpoint: String?
+    /// `S3_FORCE_PATH_STYLE` (defaults to true when an endpoint is set).
     package var s3ForcePathStyle: Bool
+    /// `RATE_LIMIT_PER_MINUTE` per user; 0 disables.
     package var rateLimitPerMinute: Int
+    /// `AWS_REGION`.
     package var region: String
+    /// `COGNITO_USER_POOL_ID`.
     package var cognitoUserPoolID: String?
+    /// `COGNITO_CLIENT_ID`, split on commas.
     package var cognitoClientIDs: [String]
     /// The expected `iss`; nil in local mode (the local identity provider supplies it).
     package var cognitoIssuer: String?
+    /// `COGNITO_JWKS_URL`, derived from the issuer in aws mode unless a JWKS file is used.
     package var cognitoJWKSURL: String?
+    /// `COGNITO_JWKS_FILE`.
     package var cognitoJWKSFile: String?
+    /// `COGNITO_TOKEN_USE`.
     package var cognitoTokenUse: TokenUse
+    /// `COGNITO_REQUIRED_GROUPS`; empty requires none.
     package var cognitoRequiredGroups: [String]
+    /// `LOCAL_DATA_DIR`.
     package var localDataDirectory: String
     /// nil: one `demo` user with a generated password.
     package var localUsers: [LocalUser]?
+    /// `LOG_FORMAT`.
     package var logFormat: LogStyle
+    /// `LOG_LEVEL`.
     package var logLevel: Logger.Level
     /// The raw CIDR list; parsed by `TrustedProxies` at start-up.
     package var trustedProxies: String
+    /// `SHUTDOWN_DELAY`: from SIGTERM to closing the listener.
     package var shutdownDelay: Duration
+    /// `SHUTDOWN_GRACE`: time in-flight requests get after that.
     package var shutdownGrace: Duration
 
     /// The upload limits as a policy value.

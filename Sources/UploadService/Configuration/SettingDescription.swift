@@ -10,6 +10,7 @@ package struct SettingDescription: Sendable {
     /// Whether the value must never be printed.
     package let isSecret: Bool
 
+    /// A setting description.
     package init(_ name: String, default defaultValue: String, _ help: String, secret: Bool = false) {
         self.name = name
         self.defaultValue = defaultValue

@@ -9,6 +9,7 @@ package struct JWKSFetcher: Sendable {
     let client: any OutboundHTTPClient
     let timeout: Duration
 
+    /// A fetcher of `url` through `client`, each attempt bounded by `timeout`.
     package init(url: String, client: any OutboundHTTPClient, timeout: Duration = .seconds(5)) {
         self.url = url
         self.client = client

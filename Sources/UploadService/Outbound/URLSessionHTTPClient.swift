@@ -11,6 +11,7 @@ package final class URLSessionHTTPClient: OutboundHTTPClient {
     package let maximumResponseBytes: Int
     private let session: URLSession
 
+    /// A client with its own ephemeral session.
     package init(maximumResponseBytes: Int = 1 << 20) {
         self.maximumResponseBytes = maximumResponseBytes
         let configuration = URLSessionConfiguration.ephemeral
@@ -25,6 +26,7 @@ package final class URLSessionHTTPClient: OutboundHTTPClient {
         session.invalidateAndCancel()
     }
 
+    /// Sends `request`; any status is a response, transport failures throw.
     package func send(_ request: OutboundHTTPRequest) async throws -> OutboundHTTPResponse {
         guard let url = URL(string: request.url), let scheme = url.scheme?.lowercased(),
             scheme == "https" || scheme == "http", url.host != nil
@@ -46,13 +48,6 @@ package final class URLSessionHTTPClient: OutboundHTTPClient {
         }
         return OutboundHTTPResponse(status: http.statusCode, headers: headers, body: Array(data))
     }
-}
-
-/// Why an outbound request failed before any response (the URL is not part of the message:
-/// it could carry a token in its query).
-package struct OutboundHTTPError: Error, CustomStringConvertible {
-    package var message: String
-    package var description: String { "outbound HTTP request failed: \(message)" }
 }
 
 /// Answers every redirect with "do not follow": the caller sees the 3xx itself.

@@ -12,6 +12,7 @@ package struct CORSPolicy: Sendable, Equatable {
     /// Exact origins (`https://app.example.com`), lower-cased scheme and host.
     package let allowedOrigins: Set<String>
 
+    /// A policy allowing exactly `allowedOrigins`.
     package init(allowedOrigins: [String]) {
         self.allowedOrigins = Set(allowedOrigins.map(CORSPolicy.normalize))
     }

@@ -7,6 +7,7 @@ package final class Readiness: Sendable {
     private let credentialsAvailable: @Sendable () -> Bool
     private let draining = Atomic<Bool>(false)
 
+    /// Readiness from the two dependency checks.
     package init(
         jwksLoaded: @escaping @Sendable () -> Bool, credentialsAvailable: @escaping @Sendable () -> Bool
     ) {

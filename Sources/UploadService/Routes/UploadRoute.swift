@@ -20,6 +20,7 @@ package struct UploadRoute: Sendable {
     let now: @Sendable () -> Date
     let uptime: @Sendable () -> Duration
 
+    /// The route with its collaborators; `now` is the wall clock, `uptime` a monotonic clock for the rate limiter.
     package init(
         verifier: CognitoTokenVerifier, issuer: UploadIssuer, policy: UploadPolicy, cors: CORSPolicy,
         readiness: Readiness, rateLimiter: RateLimiter, metrics: Metrics,

@@ -6,6 +6,7 @@ package struct MediaTypePattern: Sendable, Equatable, CustomStringConvertible {
     /// Lower-cased subtype, or `*`.
     package let subtype: String
 
+    /// `type/subtype`.
     package var description: String { "\(type)/\(subtype)" }
 
     /// Parses a pattern; nil when it is not `token/token`, `token/*` or `*/*`.
@@ -48,15 +49,5 @@ package struct MediaTypePattern: Sendable, Equatable, CustomStringConvertible {
                     return Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
                 }
             }
-    }
-}
-
-extension String {
-    /// The string without leading and trailing spaces and tabs.
-    func trimmingASCIIWhitespace() -> String {
-        let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
-        let last = scalars.lastIndex(where: { $0 != " " && $0 != "\t" })!
-        return String(scalars[first...last])
     }
 }

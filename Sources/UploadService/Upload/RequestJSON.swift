@@ -11,6 +11,7 @@ package enum RequestJSON: Sendable, Equatable {
     /// Members in document order; duplicates are kept for the caller to refuse.
     case object([(key: String, value: RequestJSON)])
 
+    /// Structural equality, member order included.
     package static func == (lhs: RequestJSON, rhs: RequestJSON) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true

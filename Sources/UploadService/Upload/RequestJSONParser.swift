@@ -3,8 +3,11 @@
 package struct RequestJSONParser {
     /// Why a document is not JSON, with the byte offset where parsing stopped.
     package struct SyntaxError: Error, Equatable, CustomStringConvertible {
+        /// Byte offset of the problem.
         package var offset: Int
+        /// What is wrong.
         package var reason: String
+        /// `reason at byte N`.
         package var description: String { "\(reason) at byte \(offset)" }
     }
 

@@ -6,14 +6,3 @@ package protocol SigningCredentialsSource: Sendable {
     /// The credentials in hand, or nil while none have been obtained yet (not ready).
     func current() -> AWSCredentials?
 }
-
-/// Credentials that never change (local mode, or long-term keys in the environment).
-package struct StaticCredentialsSource: SigningCredentialsSource {
-    let credentials: AWSCredentials
-
-    package init(_ credentials: AWSCredentials) {
-        self.credentials = credentials
-    }
-
-    package func current() -> AWSCredentials? { credentials }
-}

@@ -12,6 +12,7 @@ package struct UploadPolicy: Sendable, Equatable {
     /// Allowed content types; empty means any.
     package var allowedContentTypes: [MediaTypePattern]
 
+    /// A policy; the defaults are S3's single-PUT limit and any type.
     package init(maxUploadBytes: Int64 = UploadPolicy.singlePutLimit, allowedContentTypes: [MediaTypePattern] = []) {
         self.maxUploadBytes = maxUploadBytes
         self.allowedContentTypes = allowedContentTypes

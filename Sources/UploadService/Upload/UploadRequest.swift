@@ -11,6 +11,7 @@ package struct UploadRequest: Sendable, Equatable {
     /// Base64 of the SHA-256 of the file, when the caller wants S3 to check it.
     package var checksumSHA256: String?
 
+    /// A request from its parts (already valid).
     package init(filename: String, contentType: String, size: Int64, checksumSHA256: String? = nil) {
         self.filename = filename
         self.contentType = contentType
