@@ -63,6 +63,14 @@ struct S3PresignerTests {
         #expect(url.hasPrefix("https://uploads.s3.eu-west-1.amazonaws.com\(path)?"))
     }
 
+    @Test("an access key id with '+' or '/' is encoded in X-Amz-Credential (noobaa/noobaa-core#7931)")
+    func credentialEncoding() throws {
+        let presigned = try S3Presigner(location: S3Location(bucket: "uploads", region: "eu-west-1")).presign(
+            method: "GET", key: "a", headers: [], expiresIn: 60,
+            credentials: AWSCredentials(accessKeyID: "AK+IA/X=", secretAccessKey: "s"), now: Self.now)
+        #expect(presigned.url.contains("X-Amz-Credential=AK%2BIA%2FX%3D%2F20261118%2Feu-west-1%2Fs3%2Faws4_request&"))
+    }
+
     @Test("only host is signed when no header is asked for, and no checksum is added")
     func nothingAdded() throws {
         let presigned = try presign()

@@ -162,38 +162,38 @@ final class Connection {
     private func startExchange(_ head: HTTPRequestHead) {
         let requestID = RequestIdentifiers.sanitized(head.headers["x-request-id"]) ?? loop.requestIdentifiers.next()
         bodyProgress = loop.now
-        var exchange = Exchange(
-            head: head, requestID: requestID, start: requestStart, route: "none",
-            destination: .early(ErrorBoundary.internalError))
+        var route = "none"
+        var destination: Destination?
         var limit = context.configuration.defaultBodyLimit
         var streamingRoute: Router.StreamingRoute?
         switch context.router.resolve(head.method, head.path) {
-        case .handler(let route):
-            exchange.route = route.pattern
-            exchange.destination = .handler(route)
-            limit = route.bodyLimit ?? limit
-        case .streaming(let route):
-            exchange.route = route.prefix + "*"
-            limit = route.bodyLimit
-            streamingRoute = route
+        case .handler(let handlerRoute):
+            route = handlerRoute.pattern
+            limit = handlerRoute.bodyLimit ?? limit
+            destination = .handler(handlerRoute)
+        case .streaming(let streaming):
+            route = streaming.prefix + "*"
+            limit = streaming.bodyLimit
+            streamingRoute = streaming
         case .staticFiles(let files):
-            exchange.route = "static"
-            exchange.destination = .staticFiles(files)
+            route = "static"
+            destination = .staticFiles(files)
         case .methodNotAllowed(let allow):
-            exchange.destination = .early(
+            destination = .early(
                 .jsonError(
                     .methodNotAllowed, code: "method_not_allowed", message: "This path does not accept that method.",
                     headers: ["Allow": allow]))
         case .notFound:
-            exchange.destination = .early(
-                .jsonError(.notFound, code: "not_found", message: "There is nothing at this path."))
+            destination = .early(.jsonError(.notFound, code: "not_found", message: "There is nothing at this path."))
         }
-        // A streaming route's handler is made below, so its destination is still the placeholder.
-        if case .early = exchange.destination, streamingRoute == nil {
+        var exchange = Exchange(
+            head: head, requestID: requestID, start: requestStart, route: route,
+            destination: destination ?? .early(ErrorBoundary.internalError))
+        if case .early = destination {
         } else if let error = parser.setBodyLimit(limit) {
             exchange.destination = .early(error.response)
-        } else if let route = streamingRoute {
-            let handler = route.factory()
+        } else if let streamingRoute {
+            let handler = streamingRoute.factory()
             if let rejection = handler.head(request(for: exchange)) {
                 exchange.destination = .early(rejection)
             } else {
@@ -477,13 +477,14 @@ final class Connection {
             handler.abort()
         }
         exchange = nil
-        close()
+        close(reset: true)
     }
 
-    func close() {
+    /// Closes; `reset` discards unsent output with an RST instead of a FIN.
+    func close(reset: Bool = false) {
         guard !closed else { return }
         closed = true
         output = []
-        loop.remove(self)
+        loop.remove(self, reset: reset)
     }
 }
