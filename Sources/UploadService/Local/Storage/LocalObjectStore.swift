@@ -54,7 +54,9 @@ struct LocalObjectStore: Sendable {
     func beginUpload() throws(S3Error) -> ObjectUpload {
         let path = layout.temporaryDirectory + "/" + Hex.encode(SecureRandom.bytes(count: 16)) + ".upload"
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw .internalError }
+        guard fd >= 0 else {
+            throw .internalError(LocalModeError.fileSystem("creating", path: path, errno: errno).description)
+        }
         return ObjectUpload(store: self, fd: fd, temporaryPath: path)
     }
 
@@ -81,10 +83,7 @@ struct LocalObjectStore: Sendable {
         defer { unlink(temporaryPath) }
         let finalPath = objectPath(key)
         let parent = SecureFiles.parent(of: finalPath)
-        do { try SecureFiles.makeDirectories(parent) } catch {
-            throw .invalidArgument(
-                "The key conflicts with an existing object in local storage (a path part is a file).")
-        }
+        try makeKeyFolders(key)
         guard let resolvedParent = SecureFiles.resolved(parent),
             resolvedParent == resolvedBucketDirectory || resolvedParent.hasPrefix(resolvedBucketDirectory + "/")
         else { throw .invalidArgument("The key resolves outside the bucket folder.") }
@@ -94,10 +93,10 @@ struct LocalObjectStore: Sendable {
         if noOverwrite {
             if link(temporaryPath, finalPath) != 0 {
                 if errno == EEXIST { throw .preconditionFailed }
-                throw .internalError
+                throw .internalError(LocalModeError.fileSystem("linking", path: finalPath, errno: errno).description)
             }
         } else if rename(temporaryPath, finalPath) != 0 {
-            throw .internalError
+            throw .internalError(LocalModeError.fileSystem("renaming to", path: finalPath, errno: errno).description)
         }
         do {
             try SecureFiles.syncDirectory(parent)
@@ -106,6 +105,31 @@ struct LocalObjectStore: Sendable {
             try SecureFiles.replace(metadataPath(key), contents: Array(try encoder.encode(metadata)))
         } catch {
             // The object is in place and durable enough; a missing sidecar only loses its content type.
+        }
+    }
+
+    /// Creates the folders of `key` below the bucket folder, one by one, refusing to pass through
+    /// a symbolic link (which could lead outside the bucket) or a file (an object of a shorter key).
+    private func makeKeyFolders(_ key: String) throws(S3Error) {
+        var current = layout.bucketDirectory(bucket)
+        for segment in key.split(separator: "/").dropLast() {
+            current += "/" + segment
+            var info = stat()
+            if lstat(current, &info) != 0 {
+                if mkdir(current, 0o700) == 0 { continue }
+                // Another upload may have created it in between; look again.
+                guard errno == EEXIST, lstat(current, &info) == 0 else {
+                    throw .internalError(
+                        LocalModeError.fileSystem("creating folder", path: current, errno: errno).description)
+                }
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: continue
+            case S_IFLNK: throw .invalidArgument("The key passes through a symbolic link in local storage.")
+            default:
+                throw .invalidArgument(
+                    "The key conflicts with an existing object in local storage (a path part is a file).")
+            }
         }
     }
 
