@@ -48,6 +48,10 @@ final class Connection {
     private var pendingInput: [UInt8] = []
     private var output: [[UInt8]] = []
     private var outputOffset = 0
+    private var queuedBytes = 0
+    /// Pipelined requests stop being parsed while this much output waits, so a client that
+    /// sends many requests and reads no answers cannot make the server buffer without bound.
+    private static let outputHighWater = 1 << 20
     private(set) var interest: UInt32
     private(set) var closed = false
 
@@ -83,6 +87,8 @@ final class Connection {
         if events & su_epollout() != 0 {
             flush()
             if closed { return }
+            if output.isEmpty { resumePendingInput() }
+            if closed { return }
         }
         if events & su_epollin() != 0 {
             readable()
@@ -107,6 +113,11 @@ final class Connection {
         }
         if phase == .lingering { return }
         let buffer = loop.readBuffer
+        if !pendingInput.isEmpty {
+            // Earlier input is still waiting; keep the byte order.
+            pendingInput.append(contentsOf: buffer[0..<count])
+            return
+        }
         process(buffer.span.extracting(0..<count))
     }
 
@@ -131,12 +142,20 @@ final class Connection {
             }
         }
         flush()
+        // Input held back at the output high-water mark can go on once the socket took it all.
+        while !closed && output.isEmpty && !pendingInput.isEmpty && !closing && phase == .open {
+            let pending = pendingInput
+            pendingInput = []
+            let used = feed(pending.span)
+            if used < pending.count && !closing { pendingInput = Array(pending[used...]) }
+            flush()
+        }
     }
 
     /// Parses as much of `input` as the current phase allows; returns how much it consumed.
     private func feed(_ input: Span<UInt8>) -> Int {
         var offset = 0
-        while !closing && phase == .open && !closed {
+        while !closing && phase == .open && !closed && queuedBytes < Self.outputHighWater {
             if parser.isIdle { requestStart = loop.now }
             let slice = input.extracting(offset..<input.count)
             let (event, consumed) = parser.parse(slice)
@@ -214,6 +233,7 @@ final class Connection {
         }
         if head.expectContinue {
             output.append(Self.continueLine)
+            queuedBytes += Self.continueLine.count
         }
     }
 
@@ -288,14 +308,17 @@ final class Connection {
         guard phase == .awaitingLater else { return }
         phase = .open
         respond(response)
-        if !pendingInput.isEmpty && !closing {
-            let pending = pendingInput
-            pendingInput = []
-            process(pending.span)
-        } else {
-            flush()
-        }
+        flush()
+        if !closed && output.isEmpty { resumePendingInput() }
         if !closed { updateInterest() }
+    }
+
+    /// Parses input held back while a `.later` handler ran or output was over the high-water mark.
+    private func resumePendingInput() {
+        guard !pendingInput.isEmpty, !closing, phase == .open else { return }
+        let pending = pendingInput
+        pendingInput = []
+        process(pending.span)
     }
 
     private func refuse(_ error: HTTPParseError) {
@@ -343,6 +366,7 @@ final class Connection {
                 connection: connectionHeader, into: &bytes)
         }
         let bodySent = sendsBody ? sent.body.count : 0
+        queuedBytes += bytes.count + bodySent
         if bodySent > 0 {
             if bodySent <= 16_384 {
                 bytes.append(contentsOf: sent.body)
@@ -378,6 +402,7 @@ final class Connection {
                 return
             }
             writeProgress = loop.now
+            queuedBytes -= written
             var remaining = written
             while remaining > 0 {
                 let available = output[0].count - outputOffset
@@ -485,6 +510,7 @@ final class Connection {
         guard !closed else { return }
         closed = true
         output = []
+        queuedBytes = 0
         loop.remove(self, reset: reset)
     }
 }

@@ -101,3 +101,26 @@ extension LiveTests {
         }
     }
 }
+
+extension LiveTests.KeepAliveTests {
+    @Test("a client pipelining many requests without reading still gets every answer, in order", .tags(.security))
+    func pipelineFlood() async throws {
+        var router = Router()
+        router.add(.get, "/big") { request in
+            var body = [UInt8](repeating: UInt8(ascii: "x"), count: 100_000)
+            body.append(contentsOf: Array((request.query ?? "").utf8))
+            return .respond(HTTPResponse(status: .ok, body: body))
+        }
+        try await LiveServer.with(router: router) { live in
+            let client = try live.client()
+            let count = 60
+            let requests = (0..<count).map { "GET /big?\($0) HTTP/1.1\r\nHost: t\r\n\r\n" }.joined()
+            try client.send(requests)
+            for index in 0..<count {
+                let response = try client.readResponse()
+                #expect(response.status == 200)
+                #expect(response.text.hasSuffix("x\(index)"))
+            }
+        }
+    }
+}
