@@ -54,7 +54,9 @@ struct LocalObjectStore: Sendable {
     func beginUpload() throws(S3Error) -> ObjectUpload {
         let path = layout.temporaryDirectory + "/" + Hex.encode(SecureRandom.bytes(count: 16)) + ".upload"
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw .internalError }
+        guard fd >= 0 else {
+            throw .internalError(LocalModeError.fileSystem("creating", path: path, errno: errno).description)
+        }
         return ObjectUpload(store: self, fd: fd, temporaryPath: path)
     }
 
@@ -91,10 +93,10 @@ struct LocalObjectStore: Sendable {
         if noOverwrite {
             if link(temporaryPath, finalPath) != 0 {
                 if errno == EEXIST { throw .preconditionFailed }
-                throw .internalError
+                throw .internalError(LocalModeError.fileSystem("linking", path: finalPath, errno: errno).description)
             }
         } else if rename(temporaryPath, finalPath) != 0 {
-            throw .internalError
+            throw .internalError(LocalModeError.fileSystem("renaming to", path: finalPath, errno: errno).description)
         }
         do {
             try SecureFiles.syncDirectory(parent)
@@ -116,7 +118,10 @@ struct LocalObjectStore: Sendable {
             if lstat(current, &info) != 0 {
                 if mkdir(current, 0o700) == 0 { continue }
                 // Another upload may have created it in between; look again.
-                guard errno == EEXIST, lstat(current, &info) == 0 else { throw .internalError }
+                guard errno == EEXIST, lstat(current, &info) == 0 else {
+                    throw .internalError(
+                        LocalModeError.fileSystem("creating folder", path: current, errno: errno).description)
+                }
             }
             switch info.st_mode & S_IFMT {
             case S_IFDIR: continue

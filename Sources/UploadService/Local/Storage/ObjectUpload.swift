@@ -23,26 +23,31 @@ final class ObjectUpload {
 
     /// Writes and hashes the next piece of the body.
     func append(_ bytes: UnsafeRawBufferPointer) throws(S3Error) {
-        guard fd >= 0 else { throw .internalError }
-        do { try SecureFiles.writeAll(fd, bytes, path: temporaryPath) } catch { throw .internalError }
+        guard fd >= 0 else { throw .internalError("write after the temporary file was closed") }
+        do { try SecureFiles.writeAll(fd, bytes, path: temporaryPath) } catch {
+            throw .internalError(error.description)
+        }
         hasher?.update(bytes)
         byteCount += Int64(bytes.count)
     }
 
     /// Syncs and closes the file and returns the SHA-256 of everything written.
     func finishWriting() throws(S3Error) -> [UInt8] {
-        guard fd >= 0, let hasher = hasher.take() else { throw .internalError }
+        guard fd >= 0, let hasher = hasher.take() else { throw .internalError("upload finished twice") }
         let synced = fsync(fd) == 0
+        let code = errno
         close(fd)
         fd = -1
         let digest = hasher.finalize()
-        guard synced else { throw .internalError }
+        guard synced else {
+            throw .internalError(LocalModeError.fileSystem("syncing", path: temporaryPath, errno: code).description)
+        }
         return digest
     }
 
     /// Moves the written file to `key` (see `LocalObjectStore.commit`).
     func commit(key: String, noOverwrite: Bool, metadata: LocalObjectStore.Metadata) throws(S3Error) {
-        guard fd < 0, !finished else { throw .internalError }
+        guard fd < 0, !finished else { throw .internalError("commit before the upload finished, or twice") }
         finished = true
         try store.commit(temporaryPath: temporaryPath, key: key, noOverwrite: noOverwrite, metadata: metadata)
     }
