@@ -20,7 +20,11 @@ RUN apt-get update \
 COPY Package.swift Package.resolved* ./
 RUN swift package resolve
 
+# Package.swift declares the example and test targets too; SwiftPM refuses a manifest whose target
+# folders are missing, so they come along (they are not built for the product).
 COPY Sources ./Sources
+COPY Examples ./Examples
+COPY Tests ./Tests
 RUN swift build -c release --static-swift-stdlib --product secure-upload \
     && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/secure-upload" \
         /staging/secure-upload

@@ -213,10 +213,13 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    private static let overloadResponse: [UInt8] = Array(
-        ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: 84\r\n"
-            + "Retry-After: 1\r\nConnection: close\r\nX-Content-Type-Options: nosniff\r\n\r\n"
-            + "{\"error\":\"The server has too many open connections.\",\"code\":\"too_many_connections\"}").utf8)
+    private static let overloadResponse: [UInt8] = {
+        let body = #"{"error":"The server has too many open connections.","code":"too_many_connections"}"#
+        return Array(
+            ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(body.utf8.count)\r\nRetry-After: 1\r\nConnection: close\r\n"
+                + "X-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n\r\n" + body).utf8)
+    }()
 
     /// Over the connection limit: a best-effort 503 without blocking, then close.
     private func refuse(_ fd: Int32) {
@@ -253,13 +256,17 @@ final class EventLoop: @unchecked Sendable {
         _ = su_epoll_ctl(epollFD, su_epoll_ctl_mod(), connection.fd, events, token(connection))
     }
 
-    func remove(_ connection: Connection) {
+    func remove(_ connection: Connection, reset: Bool) {
         let slot = Int(connection.fd)
         if slot < connections.count, connections[slot] === connection {
             connections[slot] = nil
         }
         // close() also removes the descriptor from the epoll set.
-        System.close(connection.fd)
+        if reset {
+            System.resetAndClose(connection.fd)
+        } else {
+            System.close(connection.fd)
+        }
         context.openConnections.subtract(1, ordering: .relaxed)
     }
 

@@ -60,8 +60,10 @@ package struct JWTError: Error, CustomStringConvertible, Sendable, Equatable {
         self.keyID = keyID
     }
 
+    /// "token refused (<code>): <detail>", safe to log.
     package var description: String { "token refused (\(reason.rawValue)): \(detail)" }
 
+    /// Equal when the reason and detail are (the internal `kid` is not compared).
     package static func == (lhs: JWTError, rhs: JWTError) -> Bool {
         lhs.reason == rhs.reason && lhs.detail == rhs.detail
     }

@@ -7,7 +7,8 @@ package struct VerifiedToken: Sendable, Equatable {
     package let sub: String
     /// `cognito:username` (ID token) or `username` (access token).
     package let username: String?
-    /// `email`, if the token carries it.
+    /// `email`, if the token carries it (ID tokens whose app client may read it); not necessarily
+    /// verified: `email_verified` is not checked.
     package let email: String?
     /// `cognito:groups`, in token order.
     package let groups: [String]

@@ -121,7 +121,9 @@ package final class Application: Sendable {
                 requiredGroups: Set(configuration.cognitoRequiredGroups))
             location = S3Location(
                 bucket: configuration.uploadBucket, region: configuration.region, endpoint: configuration.s3Endpoint,
-                forcePathStyle: configuration.s3ForcePathStyle)
+                forcePathStyle: configuration.s3ForcePathStyle,
+                // S3_FORCE_PATH_STYLE=false with an endpoint asks for <bucket>.<endpoint host>.
+                virtualHostedOnEndpoint: configuration.s3Endpoint != nil && !configuration.s3ForcePathStyle)
             if let problem = location.problem {
                 throw ConfigurationError(
                     setting: configuration.s3Endpoint == nil ? "UPLOAD_BUCKET" : "S3_ENDPOINT", problem: problem)

@@ -64,6 +64,13 @@ struct ServeCommand: AsyncParsableCommand {
     func announce(_ application: Application, logger: Logger) {
         logger.info("serving", metadata: ["url": "\(application.baseURL)/"])
         guard let identity = application.localIdentity else { return }
+        let users = application.configuration.localUsers?.map(\.name) ?? ["demo"]
+        logger.warning(
+            "LOCAL MODE: built-in sign-in and storage on this machine, not for production",
+            metadata: [
+                "users": "\(users.joined(separator: ","))",
+                "data_dir": "\(application.configuration.localDataDirectory)",
+            ])
         var lines = [
             "",
             "==================== LOCAL MODE ====================",
@@ -99,7 +106,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-/// Resumes a continuation at most once and keeps the signal sources alive meanwhile.
+/// Resumes a continuation at most once (a second signal exits at once) and keeps the signal
+/// sources alive meanwhile.
 private final class SignalOnce: @unchecked Sendable {
     // @unchecked: every access happens on the single serial signal queue.
     private var continuation: CheckedContinuation<String, Never>?
@@ -114,7 +122,12 @@ private final class SignalOnce: @unchecked Sendable {
     }
 
     func resume(_ name: String) {
-        continuation?.resume(returning: name)
-        continuation = nil
+        guard let continuation else {
+            // A second signal while draining (Ctrl-C twice): stop waiting for the grace period.
+            FileHandle.standardError.write(Data("secure-upload: second \(name), exiting now\n".utf8))
+            Foundation.exit(1)
+        }
+        continuation.resume(returning: name)
+        self.continuation = nil
     }
 }

@@ -163,6 +163,13 @@ class Browser:
             "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": bytes_per_second,
         })
 
+    def delay_requests(self, milliseconds):
+        """Adds latency to every request, as a slow network would."""
+        self.driver.execute_cdp_cmd("Network.enable", {})
+        self.driver.execute_cdp_cmd("Network.emulateNetworkConditions", {
+            "offline": False, "latency": milliseconds, "downloadThroughput": -1, "uploadThroughput": -1,
+        })
+
     def unthrottle(self):
         self.throttle_uploads(-1)
 

@@ -37,6 +37,13 @@ def rate_limited_server(built_binary):
 
 
 @pytest.fixture(scope="module")
+def short_link_server(built_binary):
+    srv = Server(extra_env={"UPLOAD_URL_EXPIRY": "2"})
+    yield srv
+    srv.cleanup()
+
+
+@pytest.fixture(scope="module")
 def small_limit_server(built_binary):
     srv = Server(max_upload_bytes=1024 * 1024)
     yield srv

@@ -47,7 +47,11 @@ XMLHttpRequest.prototype.setRequestHeader = function (name, value) {
 XMLHttpRequest.prototype.send = function (body) {
   window.__inFlight += 1;
   window.__maxInFlight = Math.max(window.__maxInFlight, window.__inFlight);
-  this.addEventListener("loadend", () => { window.__inFlight -= 1; });
+  this.addEventListener("loadend", () => {
+    window.__inFlight -= 1;
+    this.__record.status = this.status;
+    this.__record.body = this.responseText;
+  });
   return send.call(this, body);
 };
 """
@@ -312,6 +316,58 @@ def test_a_rate_limited_upload_waits_for_the_time_the_server_names(browser, rate
     assert severe(browser, allowed=[r"/upload - Failed to load resource: the server responded with a status of 429"]) == []
 
 
+def test_an_expired_link_is_replaced_by_a_fresh_one_automatically(browser, short_link_server, tmp_path):
+    path = tmp_path / "late.txt"
+    path.write_bytes(b"sent after the first link expired\n")
+    driver = open_page(browser, short_link_server)
+    sign_in(driver)
+    wait(driver, signed_in)
+    driver.execute_script(RECORDER)
+    # Links live 2 s; 3.5 s of latency makes the first PUT arrive after its link expired.
+    browser.delay_requests(3500)
+    driver.find_element(By.ID, "file-input").send_keys(str(path))
+    wait(driver, lambda d: d.execute_script("return window.__puts.length > 0 && window.__puts[0].status !== undefined"),
+         timeout=30)
+    browser.unthrottle()
+    first = driver.execute_script("return window.__puts[0]")
+    assert first["status"] == 403 and "<Code>AccessDenied</Code>" in first["body"]
+    assert "Request has expired" in first["body"]
+    wait(driver, lambda d: rows(d)[0]["state"] == "done", timeout=30, message=f"{rows(driver)}")
+    assert driver.execute_script("return window.__uploadRequests.length") >= 2
+    assert list(short_link_server.stored_objects().values()).count(path.read_bytes()) == 1
+    assert severe(browser, allowed=[r"Failed to load resource: the server responded with a status of 403"]) == []
+
+
+TAMPER = """
+const originalFetch = window.fetch;
+window.fetch = async (input, init = {}) => {
+  const response = await originalFetch(input, init);
+  if (init.method !== "POST" || !String(input).endsWith("/upload") || !response.ok) return response;
+  const grant = await response.json();
+  // A header that differs from the signed one, as a buggy client or a proxy would send.
+  grant.headers["Content-Type"] = "application/x-tampered";
+  return new Response(JSON.stringify(grant), { status: 200, headers: { "Content-Type": "application/json" } });
+};
+"""
+
+
+def test_storage_refusing_a_put_is_explained_and_nothing_is_stored(browser, server, tmp_path):
+    path = tmp_path / "tampered.txt"
+    path.write_bytes(b"must not be stored\n")
+    driver = open_page(browser, server)
+    sign_in(driver)
+    wait(driver, signed_in)
+    driver.execute_script(TAMPER)
+    driver.find_element(By.ID, "file-input").send_keys(str(path))
+    wait(driver, lambda d: rows(d)[0]["state"] == "error", timeout=30, message=f"{rows(driver)}")
+    row = rows(driver)[0]
+    assert row["badge"] == "Signature rejected"
+    assert row["message"].startswith("Storage rejected the upload link's signature.")
+    assert row_button(driver, path.name, "retry").is_displayed()
+    assert path.read_bytes() not in server.stored_objects().values()
+    assert severe(browser, allowed=[r"Failed to load resource: the server responded with a status of 403"]) == []
+
+
 def test_session_survives_a_reload_and_sign_out_forgets_it(browser, server, tmp_path):
     path = tmp_path / "private name.txt"
     path.write_bytes(b"x")
@@ -381,7 +437,7 @@ def test_files_dropped_on_the_drop_zone_are_uploaded(browser, server):
 PURE_CHECKS = """
 const done = arguments[arguments.length - 1];
 Promise.all([import('./js/format.js'), import('./js/auth.js'), import('./js/uploader.js'), import('./js/config.js')])
-  .then(([format, auth, uploader, config]) => done({
+  .then(async ([format, auth, uploader, config]) => done({
     sizes: [0, 1536, 12 * 1024 * 1024, 5368709120, 1048575].map(format.formatBytes),
     speed: format.formatSpeed(3.2 * 1024 * 1024),
     durations: [4.2, 80, 7500].map(format.formatDuration),
@@ -399,6 +455,11 @@ Promise.all([import('./js/format.js'), import('./js/auth.js'), import('./js/uplo
     expired: uploader.describeStorageError(403, '<Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>').reason,
     digest: uploader.describeStorageError(400, '<?xml version="1.0"?><Error><Code>BadDigest</Code><Message>x</Message></Error>').reason,
     exists: uploader.describeStorageError(412, '<Error><Code>PreconditionFailed</Code></Error>').reason,
+    configErrors: await Promise.all([
+      config.loadConfig(() => Promise.resolve(new Response('oops', { status: 500 })), location.href),
+      config.loadConfig(() => Promise.reject(new TypeError('offline')), location.href),
+      config.loadConfig(() => Promise.resolve(new Response('{"mode":"local"}', { status: 200 })), location.href),
+    ].map((p) => p.then(() => 'no error', (e) => `${e.name}: ${e.message}`))),
     types: [config.isContentTypeAllowed('image/png', ['image/*']), config.isContentTypeAllowed('text/html', ['image/*', 'application/pdf']),
             config.isContentTypeAllowed('anything/else', [])],
   }))
@@ -436,6 +497,11 @@ def test_the_page_words_errors_sizes_and_times_for_people(browser, server):
     assert result["digest"] == "Checksum mismatch"
     assert result["exists"] == "Already exists"
     assert result["types"] == [True, False, True]
+    assert result["configErrors"] == [
+        "ConfigError: The server didn't return its configuration (HTTP 500). Reload to try again.",
+        "ConfigError: The page can't reach its server. Check your connection, then reload.",
+        "ConfigError: The server's configuration has no cognitoEndpoint. Ask the administrator to check it.",
+    ]
     assert severe(browser) == []
 
 

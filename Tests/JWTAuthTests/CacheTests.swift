@@ -92,4 +92,28 @@ struct CacheTests {
         expectRefused(tampered, .badSignature, by: verifier)
         #expect(verifier.metrics.cacheHits == 0)
     }
+
+    @Test("concurrent verifications through a small cache all get the right answer")
+    func concurrentUse() async throws {
+        let verifier = try await Cognito.verifier(cacheCapacity: 4)
+        let tokens = (0..<8).map { signer.token(Cognito.idClaims(["jti": "t\($0)", "sub": "user-\($0)"])) }
+        let forged = TestKeys.attacker.token(Cognito.idClaims())
+        let wrong = await withTaskGroup(of: Int.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    var wrong = 0
+                    for round in 0..<50 {
+                        let index = (worker + round) % tokens.count
+                        if (try? verifier.verify(tokens[index], now: Cognito.now).sub) != "user-\(index)" { wrong += 1 }
+                        if (try? verifier.verify(forged, now: Cognito.now)) != nil { wrong += 1 }
+                    }
+                    return wrong
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(wrong == 0)
+        #expect(verifier.cachedTokenCount <= 4)
+        #expect(verifier.metrics.cacheHits + verifier.metrics.signatureChecks == 800)
+    }
 }

@@ -32,6 +32,11 @@ struct KeyStoreTests {
             (FakeJWKSEndpoint([TestKeys.weak1024]).source, "the JWKS has no key that may verify RS256"),
             (FakeJWKSEndpoint([]).source, "the JWKS has no key that may verify RS256"),
             (JWKSSource.file(path: "/nonexistent/jwks.json"), "cannot read the JWKS file /nonexistent/jwks.json"),
+            (
+                FakeJWKSEndpoint(document: #"{"keys":[],"pad":""# + String(repeating: "x", count: 1 << 20) + #""}"#)
+                    .source,
+                "the document is larger than"
+            ),
         ] {
             let store = JWKSKeyStore(source: source)
             do {
@@ -113,6 +118,32 @@ struct KeyStoreTests {
         try await store.load()
         expectRefused(token, .badSignature, by: verifier)
         #expect(verifier.metrics.cacheHits == 0)
+    }
+
+    @Test("a refresh that returns the same keys keeps cached verifications")
+    func unchangedRefreshKeepsCache() async throws {
+        let endpoint = FakeJWKSEndpoint([TestKeys.primary])
+        let store = JWKSKeyStore(source: endpoint.source)
+        try await store.load()
+        let verifier = CognitoTokenVerifier(configuration: Cognito.configuration, keyStore: store)
+        let token = TestKeys.primary.token(Cognito.idClaims())
+        _ = try verifier.verify(token, now: Cognito.now)
+        try await store.load()
+        try await store.load()
+        _ = try verifier.verify(token, now: Cognito.now)
+        #expect(verifier.metrics == CognitoTokenVerifier.Metrics(cacheHits: 1, signatureChecks: 1))
+    }
+
+    @Test("a kid listed in the JWKS with an unusable key does not cause a refetch")
+    func unusableKeyDoesNotRefetch() async throws {
+        let endpoint = FakeJWKSEndpoint([TestKeys.primary, TestKeys.weak1024])
+        let store = JWKSKeyStore(source: endpoint.source)
+        try await store.load()
+        let verifier = CognitoTokenVerifier(configuration: Cognito.configuration, keyStore: store)
+        await #expect(throws: JWTError.self) {
+            try await verifier.verifyRefreshingKeys(TestKeys.weak1024.token(Cognito.idClaims()), now: Cognito.now)
+        }
+        #expect(endpoint.fetches == 1)
     }
 
     @Test("an unknown-kid flood causes at most one fetch per cooldown")
@@ -203,6 +234,27 @@ struct KeyStoreTests {
         #expect(store.metrics == JWKSKeyStore.Metrics(fetches: 5, refreshes: 2, failures: 3))
         #expect(store.isLoaded)
         #expect(store.lastRefreshError == nil)
+    }
+
+    @Test("after a failed start-up load, periodic refresh retries on the backoff schedule, not after an hour")
+    func periodicRefreshAfterFailedStart() async throws {
+        let endpoint = FakeJWKSEndpoint([TestKeys.primary])
+        endpoint.setFailing(true)
+        let requested = Mutex<[Duration]>([])
+        let store = JWKSKeyStore(
+            source: endpoint.source,
+            sleep: { duration in
+                let count = requested.withLock { list in
+                    list.append(duration)
+                    return list.count
+                }
+                if count == 2 { endpoint.setFailing(false) }
+                if count == 3 { throw CancellationError() }
+            })
+        await #expect(throws: JWKSError.self) { try await store.load() }
+        await store.startPeriodicRefresh().value
+        #expect(requested.withLock { $0 } == [.seconds(5), .seconds(10), .seconds(3600)])
+        #expect(store.isLoaded)
     }
 
     @Test("the backoff doubles from 5 s and never exceeds the refresh interval or 5 minutes")

@@ -40,6 +40,18 @@ struct ParsingTests {
                 ]))
     }
 
+    @Test("the JSON parser reads integers exactly and falls back to full parsing for other numbers")
+    func jsonNumbers() throws {
+        let text =
+            #"{"a":1800000000,"b":-42,"c":0,"d":123456789012345,"e":1234567890123456789,"f":12.25,"g":-1e3,"h":5E-1}"#
+        let object = try StrictJSONParser.parseObject(Array(text.utf8))
+        let expected: [String: Double] = [
+            "a": 1_800_000_000, "b": -42, "c": 0, "d": 123_456_789_012_345, "e": 1_234_567_890_123_456_768,
+            "f": 12.25, "g": -1000, "h": 0.5,
+        ]
+        for (key, value) in expected { #expect(object[key] == JSONValue.number(value), "\(key)") }
+    }
+
     @Test(
         "the JSON parser refuses what RFC 8259 does not allow or what could be read two ways",
         arguments: [

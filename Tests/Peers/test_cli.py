@@ -96,3 +96,43 @@ def test_local_mode_serves_reports_healthy_prints_the_banner_and_exits_0_on_sigt
     closed = subprocess.run([str(BINARY), "healthcheck", "--port", str(port)], capture_output=True, text=True)
     assert closed.returncode == 1
     assert "no answer" in closed.stderr
+
+
+def test_readyz_turns_503_at_sigterm_and_a_second_signal_exits_at_once(tmp_path):
+    import urllib.error
+    import urllib.request
+
+    (tmp_path / "frontend").mkdir()
+    (tmp_path / "frontend" / "index.html").write_text("<!doctype html><title>page</title>\n")
+    port = free_port()
+    process = subprocess.Popen([str(BINARY), "--port", str(port), "--shutdown-delay", "60"], cwd=tmp_path,
+                               env=clean_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+
+    def readyz():
+        try:
+            return urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5).status
+        except urllib.error.HTTPError as error:
+            return error.code
+        except OSError:
+            return None
+
+    try:
+        for _ in range(300):
+            if readyz() == 200:
+                break
+            time.sleep(0.1)
+        assert readyz() == 200
+        os.kill(process.pid, signal.SIGTERM)
+        for _ in range(100):
+            if readyz() == 503:
+                break
+            time.sleep(0.05)
+        assert readyz() == 503  # the listener stays open during SHUTDOWN_DELAY, answering not ready
+        os.kill(process.pid, signal.SIGINT)
+        assert process.wait(timeout=10) == 1
+        assert "second SIGINT, exiting now" in process.stderr.read()
+    finally:
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()

@@ -39,6 +39,10 @@ struct S3PresignerTests {
                 S3Location(bucket: "uploads", region: "us-east-1", endpoint: "https://minio.test:443"),
                 "https://minio.test/uploads/k"
             ),
+            (
+                S3Location(bucket: "uploads", region: "us-east-1", endpoint: "http://127.0.0.1:8080/local/s3/"),
+                "http://127.0.0.1:8080/local/s3/uploads/k"
+            ),
         ])
     func addressing(location: S3Location, prefix: String) throws {
         #expect(location.problem == nil)
@@ -57,6 +61,14 @@ struct S3PresignerTests {
     func keyEncoding(key: String, path: String) throws {
         let url = try presign(key: key).url
         #expect(url.hasPrefix("https://uploads.s3.eu-west-1.amazonaws.com\(path)?"))
+    }
+
+    @Test("an access key id with '+' or '/' is encoded in X-Amz-Credential (noobaa/noobaa-core#7931)")
+    func credentialEncoding() throws {
+        let presigned = try S3Presigner(location: S3Location(bucket: "uploads", region: "eu-west-1")).presign(
+            method: "GET", key: "a", headers: [], expiresIn: 60,
+            credentials: AWSCredentials(accessKeyID: "AK+IA/X=", secretAccessKey: "s"), now: Self.now)
+        #expect(presigned.url.contains("X-Amz-Credential=AK%2BIA%2FX%3D%2F20261118%2Feu-west-1%2Fs3%2Faws4_request&"))
     }
 
     @Test("only host is signed when no header is asked for, and no checksum is added")
@@ -142,7 +154,8 @@ struct S3PresignerTests {
         for bad in [
             S3Location(bucket: "Uploads", region: "eu-west-1"), S3Location(bucket: "ab", region: "eu-west-1"),
             S3Location(bucket: "uploads", region: "EU_WEST"), S3Location(bucket: "u", region: "x", endpoint: "ftp://h"),
-            S3Location(bucket: "u", region: "x", endpoint: "http://h/path"),
+            S3Location(bucket: "u", region: "x", endpoint: "http://h/path?query"),
+            S3Location(bucket: "u", region: "x", endpoint: "http://h/a b"),
             S3Location(bucket: "u", region: "x", endpoint: "http://user@h"),
             S3Location(bucket: "u", region: "x", endpoint: "http://h:99999"),
             S3Location(bucket: "a/b", region: "x", endpoint: "http://h"),

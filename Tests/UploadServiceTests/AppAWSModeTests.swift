@@ -88,4 +88,62 @@ struct AppAWSModeTests {
         #expect(page.status == 200)
         await application.shutdown(gracePeriod: .seconds(1))
     }
+
+    /// An RS256 token signed with `key`, with Cognito's claims for `issuer` and `clientID`.
+    static func mint(key: RSAPrivateKey, kid: String, issuer: String, clientID: String, sub: String) throws -> String {
+        let now = Int(Date().timeIntervalSince1970)
+        let header = #"{"alg":"RS256","kid":"\#(kid)","typ":"JWT"}"#
+        let claims =
+            #"{"sub":"\#(sub)","iss":"\#(issuer)","aud":"\#(clientID)","token_use":"id","#
+            + #""iat":\#(now),"exp":\#(now + 600),"cognito:username":"carol"}"#
+        let input = Base64URL.encode(Array(header.utf8)) + "." + Base64URL.encode(Array(claims.utf8))
+        return input + "." + Base64URL.encode(try key.signature(for: Array(input.utf8)))
+    }
+
+    @Test("aws mode end to end without network: pool issuers (both forms), virtual-hosted URLs on the endpoint")
+    func signsInAWSMode() async throws {
+        let key = try RSAPrivateKey.generate()
+        let jwks = FileManager.default.temporaryDirectory.appendingPathComponent("su-jwks-\(UUID()).json").path
+        let jwk = try JWK(keyID: "k1", publicKey: key.publicKey()).json
+        try Data(#"{"keys":[\#(jwk)]}"#.utf8).write(to: URL(fileURLWithPath: jwks))
+        let application = try start(
+            [
+                "COGNITO_JWKS_FILE": jwks, "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE",
+                "AWS_SECRET_ACCESS_KEY": "secretsecretsecretsecretsecretsecret1234",
+                "S3_ENDPOINT": "https://storage.example.com", "S3_FORCE_PATH_STYLE": "false",
+            ], client: UnreachableHTTPClient())
+        for _ in 0..<500 {
+            if try await RawHTTPClient.send(port: application.port, method: "GET", target: "/readyz").status == 200 {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let sub = "7d1e0c2a-1111-4222-8333-944455556666"
+        for issuer in [
+            "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+            "https://issuer-cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123",
+        ] {
+            let token = try Self.mint(key: key, kid: "k1", issuer: issuer, clientID: "abcdef123", sub: sub)
+            let response = try await RawHTTPClient.send(
+                port: application.port, method: "POST", target: "/upload",
+                headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(token)")],
+                body: Array(#"{"filename":"photo 1.jpg","contentType":"image/jpeg","size":1234}"#.utf8))
+            #expect(response.status == 200, "\(response.text)")
+            let url = try #require(response.json["uploadUrl"] as? String)
+            #expect(url.hasPrefix("https://my-uploads.storage.example.com/uploads/\(sub)/"))
+            #expect(url.contains("X-Amz-Credential=AKIAEXAMPLEEXAMPLE%2F"))
+            // The bucket is signed for AWS_REGION (default us-east-1); the pool lives in eu-west-1.
+            #expect(url.contains("%2Fus-east-1%2Fs3%2Faws4_request"))
+        }
+        let wrongIssuer = try Self.mint(
+            key: key, kid: "k1", issuer: "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other",
+            clientID: "abcdef123",
+            sub: sub)
+        let refused = try await RawHTTPClient.send(
+            port: application.port, method: "POST", target: "/upload",
+            headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(wrongIssuer)")],
+            body: Array(#"{"filename":"a","contentType":"image/jpeg","size":1}"#.utf8))
+        #expect(refused.status == 401)
+        await application.shutdown(gracePeriod: .seconds(1))
+    }
 }

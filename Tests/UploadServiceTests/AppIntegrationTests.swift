@@ -119,16 +119,27 @@ struct AppIntegrationTests {
         ),
     ]
 
+    /// What each refusal's `error` sentence says, in the order of `invalidRequests`.
+    static let messageFragments = [
+        "not valid JSON", "must be a JSON object", "The field \"filename\" is required.", "must not be empty",
+        "the limit is 255 bytes", "must not contain control characters", "The field \"contentType\" is required.",
+        "Files of type \"application/pdf\" may not be uploaded here.", "The field \"size\" is required.",
+        "non-negative integer", "non-negative integer", "is over the limit of 1048576 bytes",
+        "32-byte SHA-256 digest", "\"bucket\" is not part of an upload request", "Content-Type: application/json",
+        "Content-Type: application/json",
+    ]
+
     @Test("every invalid upload request is answered over HTTP with its status, code, message and field")
     func invalidRequestsOverHTTP() async throws {
         try await withApp { app in
             let token = try await app.signIn()
-            for item in Self.invalidRequests {
+            #expect(Self.messageFragments.count == Self.invalidRequests.count)
+            for (item, fragment) in zip(Self.invalidRequests, Self.messageFragments) {
                 let response = try await app.requestUpload(token: token, body: item.body, contentType: item.contentType)
                 #expect(response.status == item.status, "\(item.body): \(response.text)")
                 #expect(response.json["code"] as? String == item.code, "\(item.body)")
                 #expect(response.json["field"] as? String == item.field, "\(item.body)")
-                #expect((response.json["error"] as? String)?.isEmpty == false)
+                #expect((response.json["error"] as? String)?.contains(fragment) == true, "\(response.text)")
                 #expect(response.header("Content-Type") == "application/json")
             }
         }
@@ -323,6 +334,50 @@ struct AppIntegrationTests {
                 token: token, body: #"{"filename":"a.txt","contentType":"text/plain","size":1}"#)
             #expect(response.status == 403)
             #expect(response.json["code"] as? String == "forbidden")
+        }
+    }
+}
+
+@Suite("Application settings that only the running service can check", .serialized)
+struct AppSettingsTests {
+    @Test("COGNITO_TOKEN_USE=access accepts access tokens and refuses ID tokens with 401")
+    func tokenUse() async throws {
+        try await withApp(["COGNITO_TOKEN_USE": "access"]) { app in
+            let body = Array(#"{"filename":"a.txt","contentType":"text/plain","size":1}"#.utf8)
+            let signIn = try JSONSerialization.data(withJSONObject: [
+                "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": app.application.clientConfiguration.clientId,
+                "AuthParameters": ["USERNAME": "alice", "PASSWORD": AppHarness.users[0].1],
+            ])
+            let result =
+                try await RawHTTPClient.send(
+                    port: app.port, method: "POST", target: "/local/cognito/",
+                    headers: [
+                        ("X-Amz-Target", "AWSCognitoIdentityProviderService.InitiateAuth"),
+                        ("Content-Type", "application/x-amz-json-1.1"),
+                    ], body: Array(signIn)
+                ).json["AuthenticationResult"] as? [String: Any]
+            let access = try #require(result?["AccessToken"] as? String)
+            let id = try #require(result?["IdToken"] as? String)
+            for (token, status) in [(access, 200), (id, 401)] {
+                let response = try await RawHTTPClient.send(
+                    port: app.port, method: "POST", target: "/upload",
+                    headers: [("Content-Type", "application/json"), ("Authorization", "Bearer \(token)")], body: body)
+                #expect(response.status == status)
+            }
+            #expect(try await app.get("/metrics").text.contains(#"reason="wrong_token_use"} 1"#))
+        }
+    }
+
+    @Test("a bad TRUSTED_PROXIES entry or a missing STATIC_DIR stops start-up naming the setting")
+    func startUpChecks() {
+        for (settings, name) in [
+            (["TRUSTED_PROXIES": "10.0.0.0/33"], "TRUSTED_PROXIES"), (["STATIC_DIR": "/nonexistent/su"], "STATIC_DIR"),
+        ] {
+            #expect {
+                _ = try AppHarness(settings: settings)
+            } throws: { error in
+                (error as? ConfigurationError)?.setting == name
+            }
         }
     }
 }

@@ -195,6 +195,26 @@ struct LocalIdentityProviderTests {
                 body: #"{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"securelocalclient""#,
                 expected: "SerializationException"
             ),
+            (
+                target: "AWSCognitoIdentityProviderService.InitiateAuth", type: "application/x-amz-json-1.1",
+                body: #"{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"securelocalclient","AuthParameters":"alice"}"#,
+                expected: "SerializationException"
+            ),
+            (
+                target: "AWSCognitoIdentityProviderService.InitiateAuth", type: "application/x-amz-json-1.1",
+                body:
+                    #"{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"securelocalclient","AuthParameters":{"USERNAME":7,"PASSWORD":"x"}}"#,
+                expected: "SerializationException"
+            ),
+            (
+                target: "AWSCognitoIdentityProviderService.InitiateAuth", type: "application/x-amz-json-1.1",
+                body: #"["USER_PASSWORD_AUTH"]"#, expected: "SerializationException"
+            ),
+            (
+                target: "AWSCognitoIdentityProviderService.InitiateAuth", type: "application/x-amz-json-1.1",
+                body: #"{"AuthFlow":"REFRESH_TOKEN_AUTH","ClientId":"securelocalclient","AuthParameters":{}}"#,
+                expected: "InvalidParameterException"
+            ),
         ])
     func protocolErrors(target: String, type: String, body: String, expected: String) throws {
         let directory = LocalTemporaryDirectory()

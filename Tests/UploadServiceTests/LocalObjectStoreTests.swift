@@ -159,12 +159,13 @@ struct LocalObjectStoreTests {
         let escaping = try store.beginUpload()
         _ = try escaping.finishWriting()
         do {
-            try escaping.commit(key: "link/x", noOverwrite: true, metadata: metadata("link/x", size: 0))
+            try escaping.commit(key: "link/deeper/x", noOverwrite: true, metadata: metadata("link/deeper/x", size: 0))
             Issue.record("wrote through a symlink out of the bucket")
         } catch {
             #expect(error.code == "InvalidArgument")
         }
         #expect(outside.files(under: "").isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: outside.path + "/deeper"), "no folder was made outside either")
         #expect(directory.files(under: ".secure-upload/tmp").isEmpty)
     }
 
@@ -182,5 +183,45 @@ struct LocalObjectStoreTests {
         #expect(first.secretAccessKey.count == 40)
         #expect(directory.mode(of: ".secure-upload/local-credentials.json") == 0o600)
         #expect(LocalS3CredentialsFile.generate() != first)
+    }
+
+    @Test("temporary files a crashed run left behind are removed at start once stale, fresh ones are kept")
+    func removesStaleTemporaryFiles() throws {
+        let directory = LocalTemporaryDirectory()
+        defer { directory.remove() }
+        let layout = LocalDataLayout(root: directory.path)
+        try layout.prepareStateDirectories()
+        let leftover = layout.temporaryDirectory + "/0123456789abcdef.upload"
+        let unrelated = layout.temporaryDirectory + "/keep.txt"
+        #expect(FileManager.default.createFile(atPath: leftover, contents: Data([1, 2, 3])))
+        #expect(FileManager.default.createFile(atPath: unrelated, contents: Data([4])))
+        _ = try LocalObjectStore(layout: layout, bucket: "local-bucket", staleAfter: 3600, now: Date())
+        #expect(FileManager.default.fileExists(atPath: leftover), "an upload written to just now may still be running")
+        _ = try LocalObjectStore(layout: layout, bucket: "local-bucket", staleAfter: 3600, now: Date() + 7200)
+        #expect(!FileManager.default.fileExists(atPath: leftover))
+        #expect(FileManager.default.fileExists(atPath: unrelated))
+    }
+
+    @Test("no path assembled from traversal fragments ever yields a key that leaves the bucket folder")
+    func traversalFragmentsNeverEscape() {
+        let fragments = ["a", "/", ".", "..", "%2e", "%2E", "%2f", "%2F", "%00", "%", "%5c", "\\", "~", "%252e"]
+        // A fixed linear congruential sequence: the same 20,000 paths on every run.
+        var state: UInt64 = 0x5EED
+        func next() -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int(state >> 33)
+        }
+        var accepted = 0
+        for _ in 0..<20_000 {
+            var raw = "local-bucket/"
+            for _ in 0..<(1 + next() % 8) { raw += fragments[next() % fragments.count] }
+            guard let address = try? S3ObjectAddress.parse(rawPath: raw) else { continue }
+            accepted += 1
+            let segments = address.key.split(separator: "/", omittingEmptySubsequences: false)
+            #expect(!segments.contains(".") && !segments.contains("..") && !segments.contains(""), "\(raw)")
+            #expect(!address.key.utf8.contains(0), "\(raw)")
+            #expect(address.bucket == "local-bucket")
+        }
+        #expect(accepted > 100, "the generator also produces acceptable keys")
     }
 }

@@ -1,5 +1,7 @@
 import CryptoPrimitives
 import Foundation
+import Logging
+import Synchronization
 import Testing
 
 @testable import UploadService
@@ -276,5 +278,27 @@ struct LocalS3ExchangeTests {
             #expect(Self.code(refused) == "AccessForbidden")
             #expect(refused.header("Access-Control-Allow-Origin") == nil)
         }
+    }
+
+    @Test("an internal failure answers a bare InternalError and logs its cause with the request id")
+    func internalFailureIsLoggedNotSent() throws {
+        let fixture = try Fixture()
+        defer { fixture.directory.remove() }
+        let store = LocalCapturingLogHandler.Store()
+        var context = fixture.context
+        context.logger = Logger(label: "local-test") { _ in LocalCapturingLogHandler(store: store) }
+        // The temporary folder vanishes under the running server: the upload cannot start.
+        try FileManager.default.removeItem(atPath: fixture.directory.path + "/.secure-upload/tmp")
+        let reply = Self.put(
+            LocalS3PutExchange(context: context, requestID: "REQ500"), Self.head(length: 3), body: [1, 2, 3])
+        #expect(reply.status == 500)
+        #expect(Self.code(reply) == "InternalError")
+        let text = String(decoding: reply.body, as: UTF8.self)
+        #expect(!text.contains(".secure-upload") && !text.contains("errno"), "no path or errno reaches the client")
+        let lines = store.lines.withLock { $0 }
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("request_id=REQ500") == true)
+        #expect(lines.first?.contains("No such file or directory") == true)
+        #expect(fixture.objects.isEmpty)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Logging
 import Synchronization
 
 @testable import UploadService
@@ -211,4 +212,25 @@ func localEventually(_ condition: () -> Bool) async -> Bool {
         try? await Task.sleep(for: .milliseconds(10))
     }
     return condition()
+}
+
+/// A log handler that keeps messages with their metadata, to check what local mode logs.
+struct LocalCapturingLogHandler: LogHandler {
+    final class Store: Sendable {
+        let lines = Mutex<[String]>([])
+    }
+
+    let store: Store
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let fields = (event.metadata ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        store.lines.withLock { $0.append(([event.message.description] + fields).joined(separator: " ")) }
+    }
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Tools the SigV4 suite drives: botocore (independent SigV4 implementation for the cross-check)
-# and rclone (`rclone serve s3`, an S3-compatible server that verifies pre-signed URLs).
+# Tools the SigV4 suite drives: botocore (independent SigV4 implementation for the cross-check),
+# rclone (`rclone serve s3`, an S3-compatible server that verifies pre-signed URLs) and curl.
 # Idempotent; quiet and fast when everything is present.
 set -euo pipefail
 PY="${PYTHON:-python3}"
@@ -9,6 +9,11 @@ export PIP_ROOT_USER_ACTION=ignore PIP_DISABLE_PIP_VERSION_CHECK=1
 pip_install() {
     "$PY" -m pip install -q "$@" 2>/dev/null || "$PY" -m pip install -q --break-system-packages "$@"
 }
+
+# curl sends the pre-signed PUTs to rclone exactly as given (--path-as-is).
+if ! command -v curl >/dev/null 2>&1; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl
+fi
 
 "$PY" -c 'import botocore' 2>/dev/null || pip_install botocore
 

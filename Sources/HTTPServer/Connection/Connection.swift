@@ -48,13 +48,10 @@ final class Connection {
     private var pendingInput: [UInt8] = []
     private var output: [[UInt8]] = []
     private var outputOffset = 0
-    /// Bytes queued in `output` and not yet written.
     private var queuedBytes = 0
-
-    /// Past this much unwritten output, pipelined requests wait in `pendingInput` until the client
-    /// reads: otherwise one read of small pipelined requests could queue hundreds of times its
-    /// size in responses for a client that never reads them.
-    static let outputHighWater = 64 * 1024
+    /// Pipelined requests stop being parsed while this much output waits, so a client that
+    /// sends many requests and reads no answers cannot make the server buffer without bound.
+    private static let outputHighWater = 1 << 20
     private(set) var interest: UInt32
     private(set) var closed = false
 
@@ -90,7 +87,7 @@ final class Connection {
         if events & su_epollout() != 0 {
             flush()
             if closed { return }
-            resumePendingInput()
+            if output.isEmpty { resumePendingInput() }
             if closed { return }
         }
         if events & su_epollin() != 0 {
@@ -100,20 +97,6 @@ final class Connection {
             return
         }
         if !closed { updateInterest() }
-    }
-
-    /// Processes requests held back by `outputHighWater` as soon as the socket has taken enough of
-    /// the output: after a flush, whether it came from an EPOLLOUT event or from `process`.
-    private func resumePendingInput() {
-        while !closed && !pendingInput.isEmpty && phase == .open && !closing
-            && queuedBytes < Self.outputHighWater
-        {
-            let pending = pendingInput
-            pendingInput = []
-            let consumed = feed(pending.span)
-            if consumed < pending.count && !closing { pendingInput = Array(pending[consumed...]) }
-            flush()
-        }
     }
 
     private func readable() {
@@ -130,15 +113,12 @@ final class Connection {
         }
         if phase == .lingering { return }
         let buffer = loop.readBuffer
-        if pendingInput.isEmpty {
-            process(buffer.span.extracting(0..<count))
-        } else {
-            // Held-back requests come first: pipelined answers stay in order.
-            var input = pendingInput
-            pendingInput = []
-            unsafe buffer.span.extracting(0..<count).withUnsafeBufferPointer { unsafe input.append(contentsOf: $0) }
-            process(input.span)
+        if !pendingInput.isEmpty {
+            // Earlier input is still waiting; keep the byte order.
+            pendingInput.append(contentsOf: buffer[0..<count])
+            return
         }
+        process(buffer.span.extracting(0..<count))
     }
 
     /// The peer sent FIN. Finish what is in flight (it may still read), otherwise close.
@@ -162,17 +142,21 @@ final class Connection {
             }
         }
         flush()
-        resumePendingInput()
+        // Input held back at the output high-water mark can go on once the socket took it all.
+        while !closed && output.isEmpty && !pendingInput.isEmpty && !closing && phase == .open {
+            let pending = pendingInput
+            pendingInput = []
+            let used = feed(pending.span)
+            if used < pending.count && !closing { pendingInput = Array(pending[used...]) }
+            flush()
+        }
     }
 
     /// Parses as much of `input` as the current phase allows; returns how much it consumed.
     private func feed(_ input: Span<UInt8>) -> Int {
         var offset = 0
-        while !closing && phase == .open && !closed {
-            if parser.isIdle {
-                if queuedBytes >= Self.outputHighWater { return offset }
-                requestStart = loop.now
-            }
+        while !closing && phase == .open && !closed && queuedBytes < Self.outputHighWater {
+            if parser.isIdle { requestStart = loop.now }
             let slice = input.extracting(offset..<input.count)
             let (event, consumed) = parser.parse(slice)
             offset += consumed
@@ -197,38 +181,38 @@ final class Connection {
     private func startExchange(_ head: HTTPRequestHead) {
         let requestID = RequestIdentifiers.sanitized(head.headers["x-request-id"]) ?? loop.requestIdentifiers.next()
         bodyProgress = loop.now
-        var exchange = Exchange(
-            head: head, requestID: requestID, start: requestStart, route: "none",
-            destination: .early(ErrorBoundary.internalError))
+        var route = "none"
+        var destination: Destination?
         var limit = context.configuration.defaultBodyLimit
         var streamingRoute: Router.StreamingRoute?
         switch context.router.resolve(head.method, head.path) {
-        case .handler(let route):
-            exchange.route = route.pattern
-            exchange.destination = .handler(route)
-            limit = route.bodyLimit ?? limit
-        case .streaming(let route):
-            exchange.route = route.prefix + "*"
-            limit = route.bodyLimit
-            streamingRoute = route
+        case .handler(let handlerRoute):
+            route = handlerRoute.pattern
+            limit = handlerRoute.bodyLimit ?? limit
+            destination = .handler(handlerRoute)
+        case .streaming(let streaming):
+            route = streaming.prefix + "*"
+            limit = streaming.bodyLimit
+            streamingRoute = streaming
         case .staticFiles(let files):
-            exchange.route = "static"
-            exchange.destination = .staticFiles(files)
+            route = "static"
+            destination = .staticFiles(files)
         case .methodNotAllowed(let allow):
-            exchange.destination = .early(
+            destination = .early(
                 .jsonError(
                     .methodNotAllowed, code: "method_not_allowed", message: "This path does not accept that method.",
                     headers: ["Allow": allow]))
         case .notFound:
-            exchange.destination = .early(
-                .jsonError(.notFound, code: "not_found", message: "There is nothing at this path."))
+            destination = .early(.jsonError(.notFound, code: "not_found", message: "There is nothing at this path."))
         }
-        // A streaming route's handler is made below, so its destination is still the placeholder.
-        if case .early = exchange.destination, streamingRoute == nil {
+        var exchange = Exchange(
+            head: head, requestID: requestID, start: requestStart, route: route,
+            destination: destination ?? .early(ErrorBoundary.internalError))
+        if case .early = destination {
         } else if let error = parser.setBodyLimit(limit) {
             exchange.destination = .early(error.response)
-        } else if let route = streamingRoute {
-            let handler = route.factory()
+        } else if let streamingRoute {
+            let handler = streamingRoute.factory()
             if let rejection = handler.head(request(for: exchange)) {
                 exchange.destination = .early(rejection)
             } else {
@@ -248,7 +232,8 @@ final class Connection {
             return
         }
         if head.expectContinue {
-            enqueue(Self.continueLine)
+            output.append(Self.continueLine)
+            queuedBytes += Self.continueLine.count
         }
     }
 
@@ -323,14 +308,17 @@ final class Connection {
         guard phase == .awaitingLater else { return }
         phase = .open
         respond(response)
-        if !pendingInput.isEmpty && !closing {
-            let pending = pendingInput
-            pendingInput = []
-            process(pending.span)
-        } else {
-            flush()
-        }
+        flush()
+        if !closed && output.isEmpty { resumePendingInput() }
         if !closed { updateInterest() }
+    }
+
+    /// Parses input held back while a `.later` handler ran or output was over the high-water mark.
+    private func resumePendingInput() {
+        guard !pendingInput.isEmpty, !closing, phase == .open else { return }
+        let pending = pendingInput
+        pendingInput = []
+        process(pending.span)
     }
 
     private func refuse(_ error: HTTPParseError) {
@@ -378,16 +366,17 @@ final class Connection {
                 connection: connectionHeader, into: &bytes)
         }
         let bodySent = sendsBody ? sent.body.count : 0
+        queuedBytes += bytes.count + bodySent
         if bodySent > 0 {
             if bodySent <= 16_384 {
                 bytes.append(contentsOf: sent.body)
-                enqueue(bytes)
+                output.append(bytes)
             } else {
-                enqueue(bytes)
-                enqueue(sent.body)
+                output.append(bytes)
+                output.append(sent.body)
             }
         } else {
-            enqueue(bytes)
+            output.append(bytes)
         }
         if !keepAlive { closing = true }
         lastActivity = loop.now
@@ -399,11 +388,6 @@ final class Connection {
                     duration: .nanoseconds(loop.now - exchange.start), remoteAddress: remoteAddress,
                     attributes: sent.logAttributes))
         }
-    }
-
-    private func enqueue(_ bytes: [UInt8]) {
-        queuedBytes += bytes.count
-        output.append(bytes)
     }
 
     /// Writes queued output until done or the socket is full.
@@ -518,14 +502,15 @@ final class Connection {
             handler.abort()
         }
         exchange = nil
-        close()
+        close(reset: true)
     }
 
-    func close() {
+    /// Closes; `reset` discards unsent output with an RST instead of a FIN.
+    func close(reset: Bool = false) {
         guard !closed else { return }
         closed = true
         output = []
         queuedBytes = 0
-        loop.remove(self)
+        loop.remove(self, reset: reset)
     }
 }

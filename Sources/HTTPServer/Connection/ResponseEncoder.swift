@@ -27,10 +27,8 @@ struct ResponseEncoder: Sendable {
         out.append(UInt8(truncatingIfNeeded: 48 + code / 10 % 10))
         out.append(UInt8(truncatingIfNeeded: 48 + code % 10))
         out.append(ASCII.space)
-        for byte in response.status.reason.utf8 {
-            guard ASCII.isFieldValue(byte) else { return false }
-            out.append(byte)
-        }
+        guard response.status.reason.utf8.allSatisfy(ASCII.isFieldValue) else { return false }
+        out.append(contentsOf: response.status.reason.utf8)
         out.append(contentsOf: "\r\n".utf8)
 
         var isHTML = false
@@ -43,17 +41,13 @@ struct ResponseEncoder: Sendable {
             } else if name.count == 23, ASCII.equalsIgnoringCase(field.name, "content-security-policy") {
                 hasCSP = true
             }
-            guard !name.isEmpty else { return false }
-            for byte in name {
-                guard ASCII.isToken(byte) else { return false }
-                out.append(byte)
-            }
+            // Validate first, then copy in bulk: one append per part instead of one per byte.
+            guard !name.isEmpty, name.allSatisfy(ASCII.isToken), field.value.utf8.allSatisfy(ASCII.isFieldValue)
+            else { return false }
+            out.append(contentsOf: name)
             out.append(ASCII.colon)
             out.append(ASCII.space)
-            for byte in field.value.utf8 {
-                guard ASCII.isFieldValue(byte) else { return false }
-                out.append(byte)
-            }
+            out.append(contentsOf: field.value.utf8)
             out.append(contentsOf: "\r\n".utf8)
         }
         if !response.status.forbidsBody {

@@ -59,6 +59,14 @@ enum System {
         _ = Glibc.close(fd)
     }
 
+    /// Closes with a reset (SO_LINGER 0): unsent data is discarded instead of trickling out to a
+    /// peer that stopped reading, and the kernel frees the socket at once.
+    static func resetAndClose(_ fd: Int32) {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        _ = unsafe setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+        _ = Glibc.close(fd)
+    }
+
     static func shutdownWrite(_ fd: Int32) {
         _ = Glibc.shutdown(fd, Int32(SHUT_WR))
     }

@@ -6,5 +6,6 @@ package struct JWKSError: Error, CustomStringConvertible, Sendable, Equatable {
 
     init(_ message: String) { self.message = message }
 
+    /// "JWKS unavailable: <message>", safe to log.
     package var description: String { "JWKS unavailable: \(message)" }
 }

@@ -211,7 +211,28 @@ package final class JWKSKeyStore: Sendable {
     package func startPeriodicRefresh() -> Task<Void, Never> {
         state.withLock { state in
             if let task = state.periodicTask { return task }
-            let task = Task { await self.refreshPeriodically() }
+            // Holds the store weakly while sleeping, so a store nobody uses any more is freed
+            // (its deinit cancels this task) rather than kept alive by its own refresh loop.
+            let task = Task { [weak self, sleep, refreshInterval] in
+                // Not loaded yet (the start-up load failed): retry on the backoff schedule.
+                var failures = self?.isLoaded == false ? 1 : 0
+                while !Task.isCancelled {
+                    do {
+                        try await sleep(
+                            Self.delayBeforeNextRefresh(consecutiveFailures: failures, refreshInterval: refreshInterval)
+                        )
+                    } catch {
+                        return
+                    }
+                    guard !Task.isCancelled, let store = self else { return }
+                    do {
+                        try await store.load()
+                        failures = 0
+                    } catch {
+                        failures += 1
+                    }
+                }
+            }
             state.periodicTask = task
             return task
         }
@@ -222,25 +243,6 @@ package final class JWKSKeyStore: Sendable {
         state.withLock { state in
             state.periodicTask?.cancel()
             state.periodicTask = nil
-        }
-    }
-
-    private func refreshPeriodically() async {
-        var failures = 0
-        while !Task.isCancelled {
-            do {
-                try await sleep(
-                    Self.delayBeforeNextRefresh(consecutiveFailures: failures, refreshInterval: refreshInterval))
-            } catch {
-                return
-            }
-            if Task.isCancelled { return }
-            do {
-                try await load()
-                failures = 0
-            } catch {
-                failures += 1
-            }
         }
     }
 

@@ -1,8 +1,3 @@
-/// Why a JSON text was refused. Never quotes the text: it is attacker-supplied.
-struct JSONParseError: Error, Sendable {
-    let message: String
-}
-
 /// An RFC 8259 parser that refuses what lenient parsers let through: duplicate member names
 /// (JSONSerialization silently keeps the last, so `{"iss":"good","iss":"evil"}` would mean
 /// different things to different readers), invalid UTF-8, lone surrogates, control characters in
@@ -11,21 +6,32 @@ struct JSONParseError: Error, Sendable {
 struct StrictJSONParser {
     static let maximumDepth = 32
 
-    private let bytes: [UInt8]
+    // Raw memory, borrowed for the duration of `parseObject`: this parser is on every cold
+    // verification, and array indexing with bounds checks costs more than the parse itself.
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
 
-    private init(_ bytes: [UInt8]) { self.bytes = bytes }
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// Parses a document whose top-level value must be an object.
     static func parseObject(_ bytes: [UInt8]) throws(JSONParseError) -> [String: JSONValue] {
-        var parser = StrictJSONParser(bytes)
-        parser.skipWhitespace()
-        guard parser.peek() == UInt8(ascii: "{") else { throw JSONParseError(message: "is not a JSON object") }
-        guard case .object(let object) = try parser.parseValue(depth: 0) else {
-            throw JSONParseError(message: "is not a JSON object")
+        let result = bytes.withUnsafeBufferPointer { buffer -> Result<[String: JSONValue], JSONParseError> in
+            var parser = StrictJSONParser(buffer)
+            do throws(JSONParseError) {
+                return .success(try parser.parseDocument())
+            } catch {
+                return .failure(error)
+            }
         }
-        parser.skipWhitespace()
-        guard parser.index == bytes.count else { throw JSONParseError(message: "has bytes after the JSON object") }
+        return try result.get()
+    }
+
+    private mutating func parseDocument() throws(JSONParseError) -> [String: JSONValue] {
+        skipWhitespace()
+        guard peek() == UInt8(ascii: "{") else { throw JSONParseError(message: "is not a JSON object") }
+        let object = try parseObjectBody(depth: 1)
+        skipWhitespace()
+        guard index == bytes.count else { throw JSONParseError(message: "has bytes after the JSON object") }
         return object
     }
 
@@ -76,6 +82,7 @@ struct StrictJSONParser {
     private mutating func parseObjectBody(depth: Int) throws(JSONParseError) -> [String: JSONValue] {
         try expect(UInt8(ascii: "{"))
         var object: [String: JSONValue] = [:]
+        object.reserveCapacity(16)
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
@@ -122,10 +129,10 @@ struct StrictJSONParser {
     private mutating func parseLiteral(_ literal: StaticString) throws(JSONParseError) {
         let count = literal.utf8CodeUnitCount
         guard bytes.count - index >= count else { throw JSONParseError(message: "is not valid JSON") }
-        let expected = literal.withUTF8Buffer { Array($0) }
-        for offset in 0..<count where bytes[index + offset] != expected[offset] {
-            throw JSONParseError(message: "is not valid JSON")
+        let matches = literal.withUTF8Buffer { expected in
+            expected.indices.allSatisfy { bytes[index + $0] == expected[$0] }
         }
+        guard matches else { throw JSONParseError(message: "is not valid JSON") }
         index += count
     }
 
@@ -150,7 +157,18 @@ struct StrictJSONParser {
             guard let next = peek(), isDigit(next) else { throw JSONParseError(message: "has a malformed number") }
             skipDigits()
         }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        // Integers of up to 15 digits (every NumericDate) are exact in a Double; skip strtod.
+        let negative = bytes[start] == UInt8(ascii: "-")
+        var digit = negative ? start + 1 : start
+        if index - digit <= 15 {
+            var integer: Int64 = 0
+            while digit < index, isDigit(bytes[digit]) {
+                integer = integer * 10 + Int64(bytes[digit] - UInt8(ascii: "0"))
+                digit += 1
+            }
+            if digit == index { return Double(negative ? -integer : integer) }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else {
             throw JSONParseError(message: "has a number out of range")
         }
@@ -170,7 +188,7 @@ struct StrictJSONParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let string = String(validating: bytes[start..<index], as: UTF8.self)
+                let string = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
                 index += 1
                 guard let string else { throw JSONParseError(message: "has a string that is not UTF-8") }
                 return string
@@ -179,7 +197,7 @@ struct StrictJSONParser {
             guard byte >= 0x20 else { throw JSONParseError(message: "has a control character in a string") }
             index += 1
         }
-        var buffer = Array(bytes[start..<index])
+        var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
             let byte = bytes[index]
             index += 1

@@ -27,11 +27,29 @@ package enum URIEncoding {
         }
     }
 
+    /// Appends the encoding of `string`'s UTF-8 bytes to `output` (the fast path: contiguous bytes).
+    package static func append(_ string: String, keepingSlash: Bool, to output: inout [UInt8]) {
+        var string = string
+        string.withUTF8 { bytes in
+            output.reserveCapacity(output.count + bytes.count * 3)
+            let table = unreserved
+            for byte in bytes {
+                if table[Int(byte)] || (keepingSlash && byte == UInt8(ascii: "/")) {
+                    output.append(byte)
+                } else {
+                    output.append(UInt8(ascii: "%"))
+                    output.append(hexDigits[Int(byte >> 4)])
+                    output.append(hexDigits[Int(byte & 0x0f)])
+                }
+            }
+        }
+    }
+
     /// The encoding of `string`'s UTF-8 bytes.
     package static func encode(_ string: String, keepingSlash: Bool = false) -> String {
         var output: [UInt8] = []
         output.reserveCapacity(string.utf8.count * 3)
-        append(string.utf8, keepingSlash: keepingSlash, to: &output)
+        append(string, keepingSlash: keepingSlash, to: &output)
         return String(decoding: output, as: UTF8.self)
     }
 

@@ -15,6 +15,9 @@ package struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, Cus
     package let sessionToken: String?
     /// When temporary credentials stop working; nil for long-term keys.
     package let expiration: Date?
+    /// The access key id and session token SigV4-encoded once, for the presigner's hot path.
+    let encodedAccessKeyID: [UInt8]
+    let encodedSessionToken: [UInt8]?
 
     /// Credentials from their parts.
     package init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil) {
@@ -22,6 +25,19 @@ package struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, Cus
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
         self.expiration = expiration
+        var encodedAccessKeyID: [UInt8] = []
+        URIEncoding.append(accessKeyID, keepingSlash: false, to: &encodedAccessKeyID)
+        self.encodedAccessKeyID = encodedAccessKeyID
+        self.encodedSessionToken = sessionToken.map { token in
+            var encoded: [UInt8] = []
+            URIEncoding.append(token, keepingSlash: false, to: &encoded)
+            return encoded
+        }
+    }
+
+    package static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.accessKeyID == rhs.accessKeyID && lhs.secretAccessKey == rhs.secretAccessKey
+            && lhs.sessionToken == rhs.sessionToken && lhs.expiration == rhs.expiration
     }
 
     /// Seconds left before `expiration` at `now`; nil when the credentials do not expire.

@@ -24,7 +24,8 @@ package struct S3Location: Sendable, Equatable {
     package let usesPathStyle: Bool
     /// What is wrong with this location, or nil when it is usable. See `validate()`.
     package let problem: String?
-    /// The encoded path before the key: `/` (virtual-hosted) or `/<bucket>/` (path-style).
+    /// The encoded path before the key: the endpoint's own path (if any), then `/` (virtual-hosted) or
+    /// `/<bucket>/` (path-style).
     let pathPrefix: [UInt8]
 
     /// A location; call `validate()` at start-up to reject a bad one with a clear message.

@@ -93,8 +93,8 @@ package struct S3Presigner: Sendable {
             }
             var encodedName: [UInt8] = []
             var encodedValue: [UInt8] = []
-            URIEncoding.append(name.utf8, keepingSlash: false, to: &encodedName)
-            URIEncoding.append(value.utf8, keepingSlash: false, to: &encodedValue)
+            URIEncoding.append(name, keepingSlash: false, to: &encodedName)
+            URIEncoding.append(value, keepingSlash: false, to: &encodedValue)
             if callerQuery.contains(where: { $0.name == encodedName }) {
                 throw .invalidQuery(name, "it is given twice")
             }
@@ -108,11 +108,11 @@ package struct S3Presigner: Sendable {
         let shortDate = Array(longDate[0..<8])
         var credential: [UInt8] = []
         credential.reserveCapacity(64)
-        URIEncoding.append(credentials.accessKeyID.utf8, keepingSlash: false, to: &credential)
+        credential.append(contentsOf: credentials.encodedAccessKeyID)
         credential.append(contentsOf: Self.percent2F)
         credential.append(contentsOf: shortDate)
         credential.append(contentsOf: Self.percent2F)
-        URIEncoding.append(location.region.utf8, keepingSlash: false, to: &credential)
+        URIEncoding.append(location.region, keepingSlash: false, to: &credential)
         credential.append(contentsOf: Self.scopeTail)
         var encodedSignedHeaders: [UInt8] = []
         URIEncoding.append(signedHeaderList, keepingSlash: false, to: &encodedSignedHeaders)
@@ -123,17 +123,15 @@ package struct S3Presigner: Sendable {
             (Self.expiresName, Array(String(expires).utf8)),
             (Self.signedHeadersName, encodedSignedHeaders),
         ]
-        if let token = credentials.sessionToken {
-            var encodedToken: [UInt8] = []
-            encodedToken.reserveCapacity(token.utf8.count * 2)
-            URIEncoding.append(token.utf8, keepingSlash: false, to: &encodedToken)
+        if let encodedToken = credentials.encodedSessionToken {
             authQuery.append((Self.securityTokenName, encodedToken))
         }
+        let allQuery = callerQuery + authQuery
 
         // Stage 1: the canonical request.
         var path = location.pathPrefix
         path.reserveCapacity(path.count + keyLength * 3)
-        URIEncoding.append(key.utf8, keepingSlash: true, to: &path)
+        URIEncoding.append(key, keepingSlash: true, to: &path)
         var canonical: [UInt8] = []
         canonical.reserveCapacity(
             512 + path.count + credential.count * 2 + (credentials.sessionToken?.utf8.count ?? 0) * 3)
@@ -141,7 +139,7 @@ package struct S3Presigner: Sendable {
         canonical.append(Self.newline)
         canonical.append(contentsOf: path)
         canonical.append(Self.newline)
-        CanonicalQuery.append(encoded: callerQuery + authQuery, to: &canonical)
+        CanonicalQuery.append(encoded: allQuery, to: &canonical)
         canonical.append(Self.newline)
         for header in signed {
             canonical.append(contentsOf: header.name.utf8)
@@ -166,13 +164,13 @@ package struct S3Presigner: Sendable {
         stringToSign.append(contentsOf: location.region.utf8)
         stringToSign.append(contentsOf: Self.scopeTailPlain)
         stringToSign.append(Self.newline)
-        stringToSign.append(contentsOf: Hex.encode(SHA256.hash(canonical)).utf8)
+        Self.appendHex(SHA256.hash(canonical), to: &stringToSign)
 
         // Stages 3 and 4: the (cached) signing key and the signature.
         let scope = CredentialScope(
             date: String(decoding: shortDate, as: UTF8.self), region: location.region, service: "s3")
         let signingKey = keyCache.signingKey(secretAccessKey: credentials.secretAccessKey, scope: scope)
-        let signature = SigningKey.signature(of: stringToSign, signingKey: signingKey)
+        let signature = HMACSHA256.authenticate(stringToSign, key: signingKey)
 
         var url: [UInt8] = []
         url.reserveCapacity(canonical.count + 128)
@@ -181,7 +179,7 @@ package struct S3Presigner: Sendable {
         url.append(contentsOf: location.host.utf8)
         url.append(contentsOf: path)
         url.append(UInt8(ascii: "?"))
-        for pair in callerQuery + authQuery {
+        for pair in allQuery {
             url.append(contentsOf: pair.name)
             url.append(UInt8(ascii: "="))
             url.append(contentsOf: pair.value)
@@ -189,7 +187,7 @@ package struct S3Presigner: Sendable {
         }
         url.append(contentsOf: Self.signatureName)
         url.append(UInt8(ascii: "="))
-        url.append(contentsOf: signature.utf8)
+        Self.appendHex(signature, to: &url)
 
         return PresignedRequest(
             url: String(decoding: url, as: UTF8.self), method: method, headers: clientHeaders,
@@ -198,6 +196,14 @@ package struct S3Presigner: Sendable {
     }
 
     private static let newline = UInt8(ascii: "\n")
+    private static let lowerHex = Array("0123456789abcdef".utf8)
+
+    private static func appendHex(_ bytes: [UInt8], to output: inout [UInt8]) {
+        for byte in bytes {
+            output.append(lowerHex[Int(byte >> 4)])
+            output.append(lowerHex[Int(byte & 0x0f)])
+        }
+    }
     private static let percent2F = Array("%2F".utf8)
     private static let scopeTail = Array("%2Fs3%2Faws4_request".utf8)
     private static let scopeTailPlain = Array("/s3/aws4_request".utf8)

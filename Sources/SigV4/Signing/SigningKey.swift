@@ -16,9 +16,4 @@ package enum SigningKey {
     package static func signature(of stringToSign: String, signingKey: [UInt8]) -> String {
         Hex.encode(HMACSHA256.authenticate(stringToSign, key: signingKey))
     }
-
-    /// The signature of raw string-to-sign bytes under `signingKey`, as lowercase hex.
-    package static func signature(of stringToSign: [UInt8], signingKey: [UInt8]) -> String {
-        Hex.encode(HMACSHA256.authenticate(stringToSign, key: signingKey))
-    }
 }

@@ -112,12 +112,3 @@ package struct LocalModeConfiguration: Sendable {
         return nil
     }
 }
-
-extension Substring {
-    func trimmingWhitespace() -> Substring {
-        var result = self
-        while let first = result.first, first.isWhitespace { result.removeFirst() }
-        while let last = result.last, last.isWhitespace { result.removeLast() }
-        return result
-    }
-}

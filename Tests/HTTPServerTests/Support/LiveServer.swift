@@ -1,8 +1,14 @@
 import Foundation
 import Logging
 import Synchronization
+import Testing
 
 @testable import HTTPServer
+
+/// Every live-socket suite nests here: they run one at a time because the test client blocks
+/// its thread in recv, and the cooperative pool has as few threads as the machine has cores.
+@Suite("Live server", .serialized)
+struct LiveTests {}
 
 /// A server on 127.0.0.1, port 0, with short timeouts, stopped when the test body returns.
 struct LiveServer {
@@ -15,10 +21,21 @@ struct LiveServer {
         let records = Mutex<[HTTPAccessRecord]>([])
     }
 
-    static func shortTimeouts() -> HTTPServerConfiguration {
+    /// Port 0, two loops, and timeouts long enough that a loaded machine never trips them.
+    static func testConfiguration() -> HTTPServerConfiguration {
         var configuration = HTTPServerConfiguration()
         configuration.port = 0
         configuration.eventLoopCount = 2
+        configuration.headerTimeout = .seconds(5)
+        configuration.bodyTimeout = .seconds(5)
+        configuration.idleTimeout = .seconds(5)
+        configuration.writeTimeout = .seconds(5)
+        return configuration
+    }
+
+    /// Short timeouts, for the tests that exercise them.
+    static func shortTimeouts() -> HTTPServerConfiguration {
+        var configuration = testConfiguration()
         configuration.headerTimeout = .milliseconds(400)
         configuration.bodyTimeout = .milliseconds(400)
         configuration.idleTimeout = .milliseconds(600)
@@ -28,7 +45,7 @@ struct LiveServer {
 
     /// Runs `body` against a started server and always shuts it down afterwards.
     static func with(
-        configuration: HTTPServerConfiguration = shortTimeouts(), router: Router, logger: Logger? = nil,
+        configuration: HTTPServerConfiguration = testConfiguration(), router: Router, logger: Logger? = nil,
         _ body: (LiveServer) async throws -> Void
     ) async throws {
         var quiet = Logger(label: "test")

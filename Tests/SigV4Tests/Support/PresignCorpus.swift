@@ -107,7 +107,9 @@ enum PresignCorpus {
         let keys = keys(count: count)
         let regions = ["us-east-1", "eu-west-1", "ap-southeast-2", "sa-east-1", "cn-north-1", "us-gov-west-1"]
         let buckets = ["secure-upload-demo", "uploads", "my.dotted.bucket", "b12"]
-        let endpoints: [String?] = [nil, nil, nil, "http://127.0.0.1:9000", "https://minio.example.test:8443"]
+        let endpoints: [String?] = [
+            nil, nil, nil, "http://127.0.0.1:9000", "https://minio.example.test:8443", "http://127.0.0.1:8080/local/s3",
+        ]
         let contentTypes = ["application/pdf", "text/plain; charset=utf-8", "image/svg+xml", "video/mp4", "a/b c"]
         return keys.enumerated().map { index, key in
             let operationRoll = Int.random(in: 0..<10, using: &generator)

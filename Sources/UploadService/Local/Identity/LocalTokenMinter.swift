@@ -2,17 +2,6 @@ import CryptoPrimitives
 import Foundation
 import JWTAuth
 
-/// One signed-in session: what stays the same across the tokens minted for it (initial sign-in and
-/// every refresh), as Cognito keeps `auth_time` and `origin_jti` across refreshes.
-struct LocalSession: Sendable, Equatable {
-    let username: String
-    let subject: String
-    /// Seconds since 1970 of the password sign-in.
-    let authTime: Int64
-    let originJTI: String
-    let eventID: String
-}
-
 /// Mints RS256 ID and access tokens with the claims Cognito puts in them (see the Cognito
 /// developer guide's "Understanding the identity token" and "the access token"): the ID token has
 /// `aud` = client id and `cognito:username`; the access token has `client_id`, `username` and

@@ -23,6 +23,7 @@ struct LocalS3ObjectReader: Sendable {
             if let failure = context.authenticate(head, context.now()) { throw failure }
             return try read(address.key, head: head, requestID: requestID, cors: cors)
         } catch {
+            context.logIfInternal(error, requestID: requestID)
             return .error(error, key: key, requestID: requestID, cors: cors)
         }
     }
@@ -41,7 +42,7 @@ struct LocalS3ObjectReader: Sendable {
                 message: "The local receiver serves objects up to 64 MiB; read larger ones from the data folder.")
         }
         let content: [UInt8]
-        do { content = try SecureFiles.read(path) ?? [] } catch { throw .internalError }
+        do { content = try SecureFiles.read(path) ?? [] } catch { throw .internalError(error.description) }
         let metadata = context.store.metadata(of: key)
         var headers: [(name: String, value: String)] = [
             ("Content-Type", metadata?.contentType ?? "application/octet-stream"),

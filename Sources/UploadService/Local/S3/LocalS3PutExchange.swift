@@ -1,5 +1,6 @@
 import CryptoPrimitives
 import Foundation
+import Logging
 
 /// Checks a request the way S3 checks it before it touches storage: the pre-signed query
 /// signature, its expiry and signed headers. Returns nil when the request may proceed.
@@ -18,6 +19,16 @@ final class LocalS3PutExchange {
         let cors: LocalS3CORS
         let authenticate: S3Authenticator
         let now: @Sendable () -> Date
+        /// Where internal failures (errno and path) are logged; the client only sees `InternalError`.
+        var logger: Logger? = nil
+
+        /// Logs `error` if it is internal, tagged with the request id S3-style clients show.
+        func logIfInternal(_ error: S3Error, requestID: String) {
+            guard error.status >= 500 else { return }
+            logger?.error(
+                "local S3 receiver failed",
+                metadata: ["request_id": "\(requestID)", "detail": "\(error.internalDetail ?? error.message)"])
+        }
     }
 
     /// S3's single-PUT ceiling (5 GiB), whatever the configuration says.
@@ -159,7 +170,8 @@ final class LocalS3PutExchange {
     }
 
     private func errorReply(_ error: S3Error) -> S3Reply {
-        .error(error, key: key, requestID: requestID, cors: corsHeaders)
+        context.logIfInternal(error, requestID: requestID)
+        return .error(error, key: key, requestID: requestID, cors: corsHeaders)
     }
 
     deinit { upload?.discard() }

@@ -1,4 +1,5 @@
 package import Foundation
+package import Logging
 package import SigV4
 
 /// Local mode's stand-in for S3: a path-style receiver for pre-signed PUTs under
@@ -17,12 +18,12 @@ package final class LocalS3Receiver: Sendable {
     let context: LocalS3PutExchange.Context
 
     /// A receiver accepting URLs signed with `credentials` (from `loadOrCreateCredentials`) for
-    /// `configuration.region`. Creates the bucket folder if needed.
+    /// `configuration.region`. Creates the bucket folder if needed. `logger` receives internal
+    /// failures (disk full, permissions) with their request id.
     package init(
-        configuration: LocalModeConfiguration, credentials: AWSCredentials, now: @escaping @Sendable () -> Date
-    )
-        throws
-    {
+        configuration: LocalModeConfiguration, credentials: AWSCredentials, now: @escaping @Sendable () -> Date,
+        logger: Logger? = nil
+    ) throws {
         try configuration.validate()
         let layout = LocalDataLayout(root: configuration.dataDirectory)
         let store = try LocalObjectStore(layout: layout, bucket: configuration.bucket, now: now())
@@ -32,9 +33,10 @@ package final class LocalS3Receiver: Sendable {
         context = LocalS3PutExchange.Context(
             store: store, pathPrefix: Self.pathPrefix, maxUploadBytes: configuration.maxUploadBytes,
             cors: LocalS3CORS(baseURL: configuration.normalizedBaseURL),
-            authenticate: { head, now in Self.authenticate(head, now: now, verifier: verifier, credentials: credentials)
+            authenticate: { head, now in
+                Self.authenticate(head, now: now, verifier: verifier, credentials: credentials)
             },
-            now: now)
+            now: now, logger: logger)
     }
 
     /// The local access key pair, generated on first use into

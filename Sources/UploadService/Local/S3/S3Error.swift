@@ -8,6 +8,8 @@ struct S3Error: Error, Sendable, Equatable {
     let message: String
     /// Extra child elements, in order (`Condition`, `MaxSizeAllowed`, …).
     var details: [(name: String, value: String)] = []
+    /// What went wrong inside, for the log only; never sent to the client.
+    var internalDetail: String? = nil
 
     static func == (lhs: S3Error, rhs: S3Error) -> Bool {
         lhs.status == rhs.status && lhs.code == rhs.code && lhs.message == rhs.message
@@ -64,6 +66,13 @@ struct S3Error: Error, Sendable, Equatable {
             + "by the resource's CORS spec.")
     static let internalError = S3Error(
         status: 500, code: "InternalError", message: "We encountered an internal error. Please try again.")
+
+    /// An internal error whose cause (`detail`, e.g. an errno text) goes to the log only.
+    static func internalError(_ detail: String) -> S3Error {
+        var error = internalError
+        error.internalDetail = detail
+        return error
+    }
 
     /// `<?xml …?><Error><Code>…</Code><Message>…</Message>[details]<Key>…</Key><RequestId>…</RequestId></Error>`.
     func xmlBody(key: String?, requestID: String) -> [UInt8] {

@@ -54,7 +54,9 @@ struct LocalObjectStore: Sendable {
     func beginUpload() throws(S3Error) -> ObjectUpload {
         let path = layout.temporaryDirectory + "/" + Hex.encode(SecureRandom.bytes(count: 16)) + ".upload"
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw .internalError }
+        guard fd >= 0 else {
+            throw .internalError(LocalModeError.fileSystem("creating", path: path, errno: errno).description)
+        }
         return ObjectUpload(store: self, fd: fd, temporaryPath: path)
     }
 
@@ -81,10 +83,7 @@ struct LocalObjectStore: Sendable {
         defer { unlink(temporaryPath) }
         let finalPath = objectPath(key)
         let parent = SecureFiles.parent(of: finalPath)
-        do { try SecureFiles.makeDirectories(parent) } catch {
-            throw .invalidArgument(
-                "The key conflicts with an existing object in local storage (a path part is a file).")
-        }
+        try makeKeyFolders(key)
         guard let resolvedParent = SecureFiles.resolved(parent),
             resolvedParent == resolvedBucketDirectory || resolvedParent.hasPrefix(resolvedBucketDirectory + "/")
         else { throw .invalidArgument("The key resolves outside the bucket folder.") }
@@ -94,10 +93,10 @@ struct LocalObjectStore: Sendable {
         if noOverwrite {
             if link(temporaryPath, finalPath) != 0 {
                 if errno == EEXIST { throw .preconditionFailed }
-                throw .internalError
+                throw .internalError(LocalModeError.fileSystem("linking", path: finalPath, errno: errno).description)
             }
         } else if rename(temporaryPath, finalPath) != 0 {
-            throw .internalError
+            throw .internalError(LocalModeError.fileSystem("renaming to", path: finalPath, errno: errno).description)
         }
         do {
             try SecureFiles.syncDirectory(parent)
@@ -106,6 +105,31 @@ struct LocalObjectStore: Sendable {
             try SecureFiles.replace(metadataPath(key), contents: Array(try encoder.encode(metadata)))
         } catch {
             // The object is in place and durable enough; a missing sidecar only loses its content type.
+        }
+    }
+
+    /// Creates the folders of `key` below the bucket folder, one by one, refusing to pass through
+    /// a symbolic link (which could lead outside the bucket) or a file (an object of a shorter key).
+    private func makeKeyFolders(_ key: String) throws(S3Error) {
+        var current = layout.bucketDirectory(bucket)
+        for segment in key.split(separator: "/").dropLast() {
+            current += "/" + segment
+            var info = stat()
+            if lstat(current, &info) != 0 {
+                if mkdir(current, 0o700) == 0 { continue }
+                // Another upload may have created it in between; look again.
+                guard errno == EEXIST, lstat(current, &info) == 0 else {
+                    throw .internalError(
+                        LocalModeError.fileSystem("creating folder", path: current, errno: errno).description)
+                }
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: continue
+            case S_IFLNK: throw .invalidArgument("The key passes through a symbolic link in local storage.")
+            default:
+                throw .invalidArgument(
+                    "The key conflicts with an existing object in local storage (a path part is a file).")
+            }
         }
     }
 
@@ -120,65 +144,6 @@ struct LocalObjectStore: Sendable {
             let path = directory + "/" + name
             var info = stat()
             if lstat(path, &info) == 0, Double(info.st_mtim.tv_sec) < cutoff { unlink(path) }
-        }
-    }
-}
-
-/// One upload in progress: a temporary file being written and hashed. Owned by one request
-/// handler; `discard()` (or deinit) removes the file if it was never committed.
-final class ObjectUpload {
-    private let store: LocalObjectStore
-    private var fd: Int32
-    let temporaryPath: String
-    private var hasher: SHA256.Hasher?
-    private var finished = false
-    /// Bytes written so far.
-    private(set) var byteCount: Int64 = 0
-
-    init(store: LocalObjectStore, fd: Int32, temporaryPath: String) {
-        self.store = store
-        self.fd = fd
-        self.temporaryPath = temporaryPath
-        hasher = SHA256.Hasher()
-    }
-
-    deinit { discard() }
-
-    /// Writes and hashes the next piece of the body.
-    func append(_ bytes: UnsafeRawBufferPointer) throws(S3Error) {
-        guard fd >= 0 else { throw .internalError }
-        do { try SecureFiles.writeAll(fd, bytes, path: temporaryPath) } catch { throw .internalError }
-        hasher?.update(bytes)
-        byteCount += Int64(bytes.count)
-    }
-
-    /// Syncs and closes the file and returns the SHA-256 of everything written.
-    func finishWriting() throws(S3Error) -> [UInt8] {
-        guard fd >= 0, let hasher = hasher.take() else { throw .internalError }
-        let synced = fsync(fd) == 0
-        close(fd)
-        fd = -1
-        let digest = hasher.finalize()
-        guard synced else { throw .internalError }
-        return digest
-    }
-
-    /// Moves the written file to `key` (see `LocalObjectStore.commit`).
-    func commit(key: String, noOverwrite: Bool, metadata: LocalObjectStore.Metadata) throws(S3Error) {
-        guard fd < 0, !finished else { throw .internalError }
-        finished = true
-        try store.commit(temporaryPath: temporaryPath, key: key, noOverwrite: noOverwrite, metadata: metadata)
-    }
-
-    /// Closes and removes the temporary file unless it was committed. Safe to call twice.
-    func discard() {
-        if fd >= 0 {
-            close(fd)
-            fd = -1
-        }
-        if !finished {
-            finished = true
-            unlink(temporaryPath)
         }
     }
 }
