@@ -20,6 +20,10 @@ fi
 step "format: swift format lint (configuration: .swift-format)"
 swift format lint --strict --recursive Package.swift Sources Tests Fuzz
 
+step "swift build (warnings are errors): the library targets, the executable, the tests"
+swift build --build-tests -Xswiftc -warnings-as-errors 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)' || true
+test "${PIPESTATUS[0]}" -eq 0
+
 step "swift test (warnings are errors)"
 swift test -Xswiftc -warnings-as-errors 2>&1 | tee /tmp/secure-upload-swift-test.log | grep -vE '^(\[[0-9]+/[0-9]+\]|Compiling|Write|Emitting) ' || true
 # tee hides swift's exit status; the log's last lines tell whether every test passed.

@@ -80,8 +80,8 @@ package final class CognitoTokenVerifier: Sendable {
 
     private func verify(_ token: UnsafeBufferPointer<UInt8>, now: Double) -> Result<VerifiedToken, JWTError> {
         let keys = keyStore.currentKeys
-        let digest = TokenDigest(sha256: SHA256.hash(UnsafeRawBufferPointer(token)))
-        if let keys, let cached = cache.lookup(digest, now: now, keys: keys) {
+        let digest = cache.isEnabled ? TokenDigest(sha256: SHA256.hash(UnsafeRawBufferPointer(token))) : nil
+        if let digest, let keys, let cached = cache.lookup(digest, now: now, keys: keys) {
             cacheHits.wrappingAdd(1, ordering: .relaxed)
             return .success(cached)
         }
@@ -96,9 +96,11 @@ package final class CognitoTokenVerifier: Sendable {
                 throw JWTError(.malformed, "the token's payload \(error.message)")
             }
             let claims = try CognitoClaims(payload, configuration: configuration, leeway: leeway, now: now)
-            cache.insert(
-                digest, token: claims.token, keyID: candidate.keyID, keySerial: candidate.key.serial,
-                validFrom: claims.validFrom, validUntil: claims.validUntil)
+            if let digest {
+                cache.insert(
+                    digest, token: claims.token, keyID: candidate.keyID, keySerial: candidate.key.serial,
+                    validFrom: claims.validFrom, validUntil: claims.validUntil)
+            }
             return .success(claims.token)
         } catch {
             return .failure(error)

@@ -338,6 +338,36 @@ def test_an_expired_link_is_replaced_by_a_fresh_one_automatically(browser, short
     assert severe(browser, allowed=[r"Failed to load resource: the server responded with a status of 403"]) == []
 
 
+TAMPER = """
+const originalFetch = window.fetch;
+window.fetch = async (input, init = {}) => {
+  const response = await originalFetch(input, init);
+  if (init.method !== "POST" || !String(input).endsWith("/upload") || !response.ok) return response;
+  const grant = await response.json();
+  // A header that differs from the signed one, as a buggy client or a proxy would send.
+  grant.headers["Content-Type"] = "application/x-tampered";
+  return new Response(JSON.stringify(grant), { status: 200, headers: { "Content-Type": "application/json" } });
+};
+"""
+
+
+def test_storage_refusing_a_put_is_explained_and_nothing_is_stored(browser, server, tmp_path):
+    path = tmp_path / "tampered.txt"
+    path.write_bytes(b"must not be stored\n")
+    driver = open_page(browser, server)
+    sign_in(driver)
+    wait(driver, signed_in)
+    driver.execute_script(TAMPER)
+    driver.find_element(By.ID, "file-input").send_keys(str(path))
+    wait(driver, lambda d: rows(d)[0]["state"] == "error", timeout=30, message=f"{rows(driver)}")
+    row = rows(driver)[0]
+    assert row["badge"] == "Signature rejected"
+    assert row["message"].startswith("Storage rejected the upload link's signature.")
+    assert row_button(driver, path.name, "retry").is_displayed()
+    assert path.read_bytes() not in server.stored_objects().values()
+    assert severe(browser, allowed=[r"Failed to load resource: the server responded with a status of 403"]) == []
+
+
 def test_session_survives_a_reload_and_sign_out_forgets_it(browser, server, tmp_path):
     path = tmp_path / "private name.txt"
     path.write_bytes(b"x")

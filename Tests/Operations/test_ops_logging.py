@@ -62,3 +62,31 @@ def test_log_level_and_text_format_are_honoured(start_server):
         r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z info \[" + request_id + r"\] GET /healthz 200 .*client=127\.0\.0\.1.*",
         line,
     ), line
+
+
+def test_concurrent_requests_give_whole_lines_one_per_request(start_server):
+    # Two event loops write access lines at once; no line may be torn or lost.
+    import concurrent.futures
+    import http.client
+
+    server = start_server()
+
+    def hammer(worker: int) -> list[str]:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+        ids = []
+        for index in range(150):
+            connection.request("GET", f"/healthz?worker={worker}&n={index}")
+            response = connection.getresponse()
+            response.read()
+            assert response.status == 200
+            ids.append(response.getheader("X-Request-Id"))
+        connection.close()
+        return ids
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+        request_ids = [rid for ids in pool.map(hammer, range(8)) for rid in ids]
+    assert server.stop() == 0
+    structured = [json.loads(text) for text in server.lines if text.startswith("{")]
+    logged = [entry["request-id"] for entry in structured if entry.get("path") == "/healthz"]
+    assert sorted(logged) == sorted(request_ids)
+    assert all("worker=" not in json.dumps(entry) for entry in structured)

@@ -57,7 +57,8 @@ struct ObjectKeyTests {
             ("a\u{0}b.txt", "ab.txt"), ("\u{202E}gnp.exe", "gnp.exe"), ("....", "file"), ("   ", "file"),
             ("..", "file"),
             ("😀🎉.png", "😀🎉.png"), ("e\u{0301}.txt", "\u{E9}.txt"), ("Straße 日本.pdf", "Straße 日本.pdf"),
-            (".bashrc", "bashrc"), ("a   b\u{00A0}c", "a b c"), ("name. ", "name"), ("/", "_"),
+            (".bashrc", "bashrc"), ("\u{301}abc", "abc"), (".\u{301}.x", "x"), ("\u{200D}a\u{200D}", "a"),
+            ("a   b\u{00A0}c", "a b c"), ("name. ", "name"), ("/", "_"),
         ])
     func sanitizes(name: String, expected: String) {
         #expect(FilenameSanitizer.sanitize(name) == expected)

@@ -110,4 +110,16 @@ struct ObservabilityRedactionTests {
             #expect(!LogRedaction.isSecretKey(key), "\(key)")
         }
     }
+
+    @Test(
+        "byte search matches ASCII case-insensitively and reads _ as - only when asked",
+        arguments: [
+            ("X-Amz-Signature", "signature", false, true), ("CLIENT_SECRET", "secret", false, true),
+            ("refresh_token", "refresh-token", true, true), ("refresh_token", "refresh-token", false, false),
+            ("tok", "token", false, false), ("", "a", false, false), ("abc", "", false, true),
+            ("ünïcode Bearer x", "bearer ", false, true), ("aaab", "aab", false, true),
+        ])
+    func byteSearch(text: String, needle: String, underscoreIsDash: Bool, expected: Bool) {
+        #expect(ASCIISearch.containsAny(text, [Array(needle.utf8)], underscoreIsDash: underscoreIsDash) == expected)
+    }
 }

@@ -33,6 +33,8 @@ final class VerifiedTokenCache: Sendable {
     }
 
     let capacity: Int
+    /// Whether anything is ever cached (capacity above zero).
+    var isEnabled: Bool { capacity > 0 }
     private let storage = Mutex(Storage())
 
     init(capacity: Int) {

@@ -1,8 +1,3 @@
-/// Why a JSON text was refused. Never quotes the text: it is attacker-supplied.
-struct JSONParseError: Error, Sendable {
-    let message: String
-}
-
 /// An RFC 8259 parser that refuses what lenient parsers let through: duplicate member names
 /// (JSONSerialization silently keeps the last, so `{"iss":"good","iss":"evil"}` would mean
 /// different things to different readers), invalid UTF-8, lone surrogates, control characters in

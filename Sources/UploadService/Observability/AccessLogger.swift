@@ -10,6 +10,8 @@ package struct AccessLogger: Sendable {
     /// The longest path written; longer ones are cut and marked with `…`.
     static let maximumPathLength = 512
 
+    private static let redactionTriggers: [[UInt8]] = [Array("eyj".utf8), [UInt8(ascii: "=")]]
+
     private let logger: Logger
 
     /// Creates an access logger writing at `info` level through `logger`.
@@ -72,7 +74,7 @@ package struct AccessLogger: Sendable {
             path = path[..<cut]
         }
         var result = String(path)
-        if result.contains("eyJ") || result.contains("=") {
+        if ASCIISearch.containsAny(result, AccessLogger.redactionTriggers) {
             result = LogRedaction.redactText(result)
         }
         if result.count > maximumPathLength {

@@ -1,8 +1,15 @@
 /// Writes one flat JSON object with keys in insertion order (RFC 8259 string escaping), cheaper
 /// than a general encoder and with a stable field order for people reading raw lines.
+///
+/// Works on UTF-8 bytes: a Swift `String` is valid UTF-8, so only `"`, `\` and control bytes need
+/// escapes and every other byte is copied as is.
 struct JSONLineWriter {
-    private var output = "{"
+    private var output: [UInt8] = [UInt8(ascii: "{")]
     private var isEmpty = true
+
+    init() {
+        output.reserveCapacity(512)
+    }
 
     mutating func add(_ key: String, _ value: String) {
         addKey(key)
@@ -11,43 +18,45 @@ struct JSONLineWriter {
 
     mutating func add(_ key: String, _ values: [String]) {
         addKey(key)
-        output += "["
+        output.append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
-            if index > 0 { output += "," }
+            if index > 0 { output.append(UInt8(ascii: ",")) }
             JSONLineWriter.appendString(value, to: &output)
         }
-        output += "]"
+        output.append(UInt8(ascii: "]"))
     }
 
     mutating func finish() -> String {
-        output + "}"
+        output.append(UInt8(ascii: "}"))
+        return String(decoding: output, as: UTF8.self)
     }
 
     private mutating func addKey(_ key: String) {
-        if !isEmpty { output += "," }
+        if !isEmpty { output.append(UInt8(ascii: ",")) }
         isEmpty = false
         JSONLineWriter.appendString(key, to: &output)
-        output += ":"
+        output.append(UInt8(ascii: ":"))
     }
 
-    static func appendString(_ value: String, to output: inout String) {
-        output += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func appendString(_ value: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20, 0x7F:
+                output.append(contentsOf: Array("\\u00".utf8))
+                output.append(hexDigits[Int(byte >> 4)])
+                output.append(hexDigits[Int(byte & 0xF)])
             default:
-                if scalar.value < 0x20 || scalar.value == 0x2028 || scalar.value == 0x2029 {
-                    let hex = String(scalar.value, radix: 16)
-                    output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    output.unicodeScalars.append(scalar)
-                }
+                output.append(byte)
             }
         }
-        output += "\""
+        output.append(UInt8(ascii: "\""))
     }
 }

@@ -7,17 +7,23 @@ package enum LogRedaction {
     /// Fragments that make a metadata key or query parameter name secret-like (compared lowercased,
     /// with `_` read as `-`): `token` also covers `x-amz-security-token` and `id_token`, `signature`
     /// covers `x-amz-signature`, `credential` covers `x-amz-credential`.
-    private static let secretFragments = [
+    private static let secretFragments: [[UInt8]] = [
         "token", "password", "passwd", "secret", "authorization", "signature", "credential", "cookie",
         "api-key", "apikey", "private-key", "privatekey",
-    ]
+    ].map { Array($0.utf8) }
+
+    private static let equalsSign: [UInt8] = [UInt8(ascii: "=")]
+    /// `eyJ` folded to lower case, as the search compares.
+    private static let jwtPrefix: [UInt8] = Array("eyj".utf8)
+    /// What may precede a credential in free text; any case (`Bearer`, `bearer`, `BEARER`).
+    private static let authorizationSchemes: [[UInt8]] = [Array("bearer ".utf8), Array("basic ".utf8)]
+    private static let textTriggers: [[UInt8]] = [equalsSign, jwtPrefix] + authorizationSchemes
 
     /// Whether a metadata key or query parameter name names a secret (`Authorization`,
     /// `refresh_token`, `X-Amz-Signature`, `clientSecret`, …).
     package static func isSecretKey(_ key: String) -> Bool {
-        let normalized = key.lowercased().replacing("_", with: "-")
-        if nonSecretNames.contains(normalized) { return false }
-        return secretFragments.contains { normalized.contains($0) }
+        guard ASCIISearch.containsAny(key, secretFragments, underscoreIsDash: true) else { return false }
+        return !nonSecretNames.contains(String(key.lowercased().map { $0 == "_" ? "-" : $0 }))
     }
 
     /// Names that contain a secret-like fragment but name public settings: the accepted Cognito
@@ -57,7 +63,8 @@ package enum LogRedaction {
     /// `Bearer`/`Basic` is hidden, and JWT-shaped runs (`eyJ….….…`) are replaced.
     package static func redactText(_ text: String) -> String {
         // Fast path: nothing here can carry a secret we recognise.
-        guard text.contains("=") || text.contains("eyJ") || text.mentionsAuthorizationScheme else {
+        // JWT prefixes are case-sensitive, but a false positive only costs the slow path.
+        guard ASCIISearch.containsAny(text, textTriggers) else {
             return text
         }
         var output = ""
@@ -94,11 +101,12 @@ package enum LogRedaction {
 
     private static func redactWord(_ word: String) -> String {
         var result = word
-        if result.contains("=") {
+        if result.utf8.contains(UInt8(ascii: "=")) {
             result =
-                result.contains("?") || result.contains("#") ? redactURL(result) : redactParameters(Substring(result))
+                result.utf8.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") })
+                ? redactURL(result) : redactParameters(Substring(result))
         }
-        if result.contains("eyJ") {
+        if ASCIISearch.contains(result, jwtPrefix) {
             result = redactJWTs(result)
         }
         return result
@@ -168,14 +176,6 @@ package enum LogRedaction {
         default:
             return false
         }
-    }
-}
-
-extension String {
-    /// Whether the text mentions an HTTP authorization scheme whose next word is a credential.
-    fileprivate var mentionsAuthorizationScheme: Bool {
-        let lowered = lowercased()
-        return lowered.contains("bearer ") || lowered.contains("basic ")
     }
 }
 

@@ -32,16 +32,31 @@ package enum FilenameSanitizer {
                 scalars.append(replaced.contains(scalar) ? "_" : scalar)
             }
         }
-        var result = String(scalars)
-        // Leading dots and whitespace (hidden files, `..`), trailing ones (Windows strips them).
-        while let first = result.first, first == "." || first == " " || first == "\u{200C}" || first == "\u{200D}" {
-            result.removeFirst()
-        }
-        while let last = result.last, last == "." || last == " " { result.removeLast() }
-        result = collapseRuns(of: " ", in: result)
+        // Leading dots, whitespace, joiners and combining marks (hidden files, `..`, and marks that
+        // would fuse with the `-` before the name in the key); trailing dots and spaces, which
+        // Windows strips. Done on scalars: a Character can hide a dot under a combining mark.
+        trimLeading(&scalars)
+        var result = collapseRuns(of: " ", in: String(scalars))
         result = truncate(result, toUTF8Bytes: maximumBytes)
-        while let last = result.last, last == "." || last == " " { result.removeLast() }
+        var trimmed = result.unicodeScalars
+        trimTrailing(&trimmed)
+        result = String(trimmed)
         return result.isEmpty ? fallback : result
+    }
+
+    static func trimLeading(_ scalars: inout String.UnicodeScalarView) {
+        while let first = scalars.first,
+            first == "." || first == " " || first == "\u{200C}" || first == "\u{200D}"
+                || [.nonspacingMark, .spacingMark, .enclosingMark].contains(first.properties.generalCategory)
+        {
+            scalars.removeFirst()
+        }
+    }
+
+    static func trimTrailing(_ scalars: inout String.UnicodeScalarView) {
+        while let last = scalars.last, last == "." || last == " " || last == "\u{200C}" || last == "\u{200D}" {
+            scalars.removeLast()
+        }
     }
 
     static func collapseRuns(of character: Character, in text: String) -> String {
