@@ -183,7 +183,7 @@ package final class Application: Sendable {
             configuration: serverConfiguration, router: router, logger: Logger(label: "secure-upload.http"),
             onResponse: { record in
                 let client = trustedProxies.clientAddress(
-                    peer: record.remoteAddress, forwardedFor: record.attributes[Self.forwardedForAttribute])
+                    peer: record.remoteAddress, forwardedFor: record.forwardedFor)
                 accessLogger.log(
                     requestID: record.requestID, method: record.method, path: record.path, route: record.route,
                     status: record.status, bytesSent: Int64(record.bytesSent), duration: record.duration,
@@ -200,9 +200,6 @@ package final class Application: Sendable {
         }
         startBackgroundWork()
     }
-
-    /// The log attribute under which routes pass `X-Forwarded-For` to the access log.
-    static let forwardedForAttribute = "forwarded_for"
 
     /// Loads the JWKS (retrying until it works, then refreshing periodically) and the credentials,
     /// and keeps `/metrics` in step with both.
