@@ -86,7 +86,9 @@ package final class Application: Sendable {
             let credentials = try LocalS3Receiver.loadOrCreateCredentials(
                 dataDirectory: configuration.localDataDirectory)
             let identity = try LocalIdentityProvider(configuration: local, now: now)
-            let receiver = try LocalS3Receiver(configuration: local, credentials: credentials, now: now)
+            // Its internal failures (errno, path: a full disk) reach the operator only through this logger.
+            let receiver = try LocalS3Receiver(
+                configuration: local, credentials: credentials, now: now, logger: logger)
             identity.register(into: &router)
             receiver.register(into: &router)
             localIdentity = identity

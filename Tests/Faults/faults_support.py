@@ -335,3 +335,51 @@ def local_settings(data_dir: Path, **extra: str) -> dict:
 
 
 UPLOAD_BODY = {"filename": "a.txt", "contentType": "text/plain", "size": 5}
+
+
+class RawPut:
+    """A PUT over a plain socket, so a test controls how much of the body goes out and when (a
+    slow client, a server that answers before the body ends)."""
+
+    def __init__(self, upload: dict) -> None:
+        import socket
+
+        url = urllib.parse.urlsplit(upload["uploadUrl"])
+        self.sock = socket.create_connection((url.hostname, url.port), timeout=30)
+        head = f"PUT {url.path}?{url.query} HTTP/1.1\r\nHost: {url.netloc}\r\n"
+        for name, value in upload["headers"].items():
+            head += f"{name}: {value}\r\n"
+        self.sock.sendall((head + "\r\n").encode())
+
+    def send(self, data: bytes) -> bool:
+        """Sends `data`; False when the server no longer takes it (it answered and closed)."""
+        try:
+            self.sock.sendall(data)
+            return True
+        except OSError:
+            return False
+
+    def response(self, timeout: float = 30.0) -> tuple[int, bytes]:
+        """Reads the answer: (status, body)."""
+        self.sock.settimeout(timeout)
+        received = b""
+        try:
+            while b"\r\n\r\n" not in received:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    break
+                received += chunk
+            head, _, body = received.partition(b"\r\n\r\n")
+            length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+            while length and len(body) < int(length.group(1)):
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    break
+                body += chunk
+        except OSError:
+            head, body = received.partition(b"\r\n\r\n")[0], b""
+        status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/1.1 ") else 0
+        return status, body
+
+    def close(self) -> None:
+        self.sock.close()
