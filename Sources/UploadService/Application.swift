@@ -53,7 +53,9 @@ package final class Application: Sendable {
         }
         let staticFiles: StaticFiles
         do {
-            staticFiles = try StaticFiles(root: configuration.staticDirectory)
+            // The page's modules are not fingerprinted: with a max-age a browser could run new HTML
+            // against old JavaScript for minutes after a deploy. Revalidating costs a 304.
+            staticFiles = try StaticFiles(root: configuration.staticDirectory, cacheControl: "no-cache")
         } catch {
             throw ConfigurationError(setting: "STATIC_DIR", problem: "\(error)")
         }
