@@ -94,3 +94,6 @@ bench("json: decode upload request body") {
 bench("json: encode upload response (JSONEncoder)") {
     blackHole(JSONBody.encode(upload))
 }
+bench("json: encode upload response (by hand)") {
+    blackHole(upload.jsonBytes)
+}
