@@ -48,6 +48,7 @@ int su_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <time.h>
+#include <pthread.h>
 
 int su_listen_tcp(const char *host, int port, int backlog, int *boundPort, int *errorNumber, const char **stage) {
     struct addrinfo hints;
@@ -218,3 +219,5 @@ int su_stat(const char *path, int64_t *size, int64_t *modifiedSeconds, int64_t *
     *isRegular = S_ISREG(info.st_mode) ? 1 : 0;
     return 0;
 }
+
+void su_set_thread_name(const char *name) { pthread_setname_np(pthread_self(), name); }

@@ -60,6 +60,9 @@ package final class HTTPServer: Sendable {
                 throw error
             }
             for loop in loops {
+                loop.peers = loops
+            }
+            for loop in loops {
                 let thread = Thread { loop.run() }
                 thread.name = "http-loop-\(loop.index)"
                 thread.start()

@@ -86,7 +86,9 @@ package final class Application: Sendable {
             let credentials = try LocalS3Receiver.loadOrCreateCredentials(
                 dataDirectory: configuration.localDataDirectory)
             let identity = try LocalIdentityProvider(configuration: local, now: now)
-            let receiver = try LocalS3Receiver(configuration: local, credentials: credentials, now: now)
+            // Its internal failures (errno, path: a full disk) reach the operator only through this logger.
+            let receiver = try LocalS3Receiver(
+                configuration: local, credentials: credentials, now: now, logger: logger)
             identity.register(into: &router)
             receiver.register(into: &router)
             localIdentity = identity
@@ -183,7 +185,7 @@ package final class Application: Sendable {
             configuration: serverConfiguration, router: router, logger: Logger(label: "secure-upload.http"),
             onResponse: { record in
                 let client = trustedProxies.clientAddress(
-                    peer: record.remoteAddress, forwardedFor: record.attributes[Self.forwardedForAttribute])
+                    peer: record.remoteAddress, forwardedFor: record.forwardedFor)
                 accessLogger.log(
                     requestID: record.requestID, method: record.method, path: record.path, route: record.route,
                     status: record.status, bytesSent: Int64(record.bytesSent), duration: record.duration,
@@ -200,9 +202,6 @@ package final class Application: Sendable {
         }
         startBackgroundWork()
     }
-
-    /// The log attribute under which routes pass `X-Forwarded-For` to the access log.
-    static let forwardedForAttribute = "forwarded_for"
 
     /// Loads the JWKS (retrying until it works, then refreshing periodically) and the credentials,
     /// and keeps `/metrics` in step with both.

@@ -77,6 +77,9 @@ int su_random_bytes(void *buffer, size_t length);
 void su_eventfd_signal(int fd);
 void su_eventfd_drain(int fd);
 
+/// Names the calling thread (at most 15 bytes are kept), for top -H, perf and debuggers.
+void su_set_thread_name(const char *name);
+
 /// Reads a file's identity; returns 0 or -1 (errno). `isRegular` is 1 for regular files.
 int su_stat(const char *path, int64_t *size, int64_t *modifiedSeconds, int64_t *modifiedNanoseconds,
             uint64_t *inode, uint64_t *device, int *isRegular);
