@@ -123,7 +123,7 @@ package struct UploadRoute: Sendable {
             let uploadRequest = try UploadRequest.decode(body: request.body, policy: policy)
             let upload = try issuer.issue(subject: token.sub, request: uploadRequest, now: now())
             metrics.presignedURLIssued()
-            var response = JSONBody.response(status: .ok, body: upload, headers: corsHeaders(origin))
+            var response = JSONBody.response(status: .ok, json: upload.jsonBytes, headers: corsHeaders(origin))
             response.logAttributes["sub"] = token.sub
             return response
         } catch let error as UploadError {
