@@ -13,6 +13,15 @@ struct Outcome: Equatable {
     var error: String?
 }
 
+/// What must not depend on the split: the request line, every header, the framing. Cheaper than
+/// `"\(head)"`, which cost most of the harness's time.
+func summary(_ head: HTTPRequestHead) -> String {
+    var text = head.method.rawValue + " " + head.target + " " + head.path + "?" + (head.query ?? "-")
+    text += " \(head.version.major).\(head.version.minor) \(head.keepAlive) \(head.expectContinue) \(head.framing)"
+    for (name, value) in head.headers { text += "\n" + name + ":" + value }
+    return text
+}
+
 func run(_ input: [UInt8], pieceSize: Int) -> Outcome {
     var parser = HTTPRequestParser()
     var outcome = Outcome()
@@ -36,7 +45,7 @@ func run(_ input: [UInt8], pieceSize: Int) -> Outcome {
                 precondition(consumed == piece.count - start, "needMoreData must consume the whole input")
                 break feeding
             case .head(let head):
-                outcome.heads.append("\(head)")
+                outcome.heads.append(summary(head))
                 // A small limit, so the 413 paths are reached too.
                 if let error = parser.setBodyLimit(4096) {
                     outcome.error = "\(error)"
