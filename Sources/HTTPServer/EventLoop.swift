@@ -14,6 +14,8 @@ final class EventLoop: @unchecked Sendable {
 
     enum Message: Sendable {
         case complete(fd: Int32, generation: UInt32, response: HTTPResponse)
+        /// A connection another loop accepted and hands over, to spread connections evenly.
+        case adopt(fd: Int32, remoteAddress: String)
         case drain
         case stop
     }
@@ -42,6 +44,8 @@ final class EventLoop: @unchecked Sendable {
     private var addressBuffer = [CChar](repeating: 0, count: 64)
     private var eventsBuffer = [UInt32](repeating: 0, count: Int(maxEvents))
     private var dataBuffer = [UInt64](repeating: 0, count: Int(maxEvents))
+    /// Every loop of the server, this one included; set before the threads start, then read-only.
+    var peers: [EventLoop] = []
 
     init(index: Int, context: ServerContext, listenFD: Int32) throws(HTTPServerError) {
         self.index = index
@@ -85,6 +89,8 @@ final class EventLoop: @unchecked Sendable {
     // MARK: - The loop
 
     func run() {
+        // Named so `top -H`, perf and debuggers show which thread is which loop.
+        unsafe su_set_thread_name("http-loop-\(index)")
         refreshClock()
         nextSweep = now + context.sweepInterval
         while running {
@@ -109,6 +115,17 @@ final class EventLoop: @unchecked Sendable {
         }
         for case let connection? in connections {
             connection.abort()
+        }
+        peers = []  // breaks the loop ↔ peers cycle so deinit closes the epoll and eventfd
+        // Connections handed over after the stop were never registered: close them here.
+        let leftovers = mailbox.withLock { box in
+            let taken = box
+            box.removeAll()
+            return taken
+        }
+        for case .adopt(let fd, _) in leftovers {
+            System.close(fd)
+            context.openConnections.subtract(1, ordering: .relaxed)
         }
         finished.withLock { $0 = true }
     }
@@ -147,6 +164,13 @@ final class EventLoop: @unchecked Sendable {
             guard index < connections.count, let connection = connections[index], connection.generation == generation
             else { return }
             connection.complete(with: response)
+        case .adopt(let fd, let remoteAddress):
+            if running && !context.isDraining {
+                register(fd, remoteAddress: remoteAddress)
+            } else {
+                System.close(fd)
+                context.openConnections.subtract(1, ordering: .relaxed)
+            }
         case .drain:
             stopListening()
             for case let connection? in connections {
@@ -209,8 +233,23 @@ final class EventLoop: @unchecked Sendable {
                 refuse(fd)
                 continue
             }
-            register(fd)
+            let address = unsafe addressBuffer.withUnsafeBufferPointer { unsafe String(cString: $0.baseAddress!) }
+            // EPOLLEXCLUSIVE tends to wake the same loop again and again; hand connections out
+            // round-robin so every core serves its share.
+            let target = nextTarget()
+            if target === self {
+                register(fd, remoteAddress: address)
+            } else {
+                target.post(.adopt(fd: fd, remoteAddress: address))
+            }
         }
+    }
+
+    /// The loop that gets the next accepted connection, round-robin across `peers`.
+    private func nextTarget() -> EventLoop {
+        guard !peers.isEmpty else { return self }
+        let ticket = context.nextLoop.wrappingAdd(1, ordering: .relaxed).oldValue & Int.max
+        return peers[ticket % peers.count]
     }
 
     private static let overloadResponse: [UInt8] = {
@@ -226,16 +265,15 @@ final class EventLoop: @unchecked Sendable {
         unsafe Self.overloadResponse.withUnsafeBytes { bytes in
             _ = unsafe su_send2(fd, bytes.baseAddress, bytes.count, nil, 0)
         }
+        context.openConnections.subtract(1, ordering: .relaxed)
         System.shutdownWrite(fd)
         System.close(fd)
-        context.openConnections.subtract(1, ordering: .relaxed)
     }
 
-    private func register(_ fd: Int32) {
-        let address = unsafe addressBuffer.withUnsafeBufferPointer { unsafe String(cString: $0.baseAddress!) }
+    private func register(_ fd: Int32, remoteAddress: String) {
         nextGeneration &+= 1
         let connection = Connection(
-            fd: fd, generation: nextGeneration, remoteAddress: address, loop: self, context: context)
+            fd: fd, generation: nextGeneration, remoteAddress: remoteAddress, loop: self, context: context)
         let slot = Int(fd)
         if slot >= connections.count {
             connections.append(contentsOf: repeatElement(nil, count: slot + 1 - connections.count))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
+import Synchronization
 import UploadService
 
 /// Runs the service until SIGTERM or SIGINT, then drains: `/readyz` turns 503 at once, the
@@ -31,9 +32,11 @@ struct ServeCommand: AsyncParsableCommand {
         for (name, value) in configuration.redactedSummary { summary[name] = .string(value) }
         logger.info("effective configuration", metadata: summary)
 
-        // Signals must be ignored before the sources exist, or the default action kills the process.
+        // Signals must be ignored before the sources exist, or the default action kills the process;
+        // the sources exist from here on, so a signal during start-up is kept, not lost.
         signal(SIGTERM, SIG_IGN)
         signal(SIGINT, SIG_IGN)
+        let signals = TerminationSignals()
         let application: Application
         do {
             application = try Application(configuration: configuration, environment: merged, logger: logger)
@@ -45,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         announce(application, logger: logger)
 
-        let signalName = await Self.waitForTermination()
+        let signalName = await signals.next()
         logger.info(
             "shutdown requested: not ready from now on, closing the listener after SHUTDOWN_DELAY",
             metadata: ["signal": "\(signalName)", "delay": "\(configuration.shutdownDelay)"])
@@ -88,46 +91,64 @@ struct ServeCommand: AsyncParsableCommand {
         // Printed, not logged: the generated password must not end up in a log pipeline's storage.
         FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
     }
-
-    /// Suspends until SIGTERM or SIGINT arrives; returns its name.
-    static func waitForTermination() async -> String {
-        await withCheckedContinuation { continuation in
-            let queue = DispatchQueue(label: "secure-upload.signals")
-            let resumed = SignalOnce(continuation)
-            var sources: [any DispatchSourceSignal] = []
-            for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
-                let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler { resumed.resume(name) }
-                source.resume()
-                sources.append(source)
-            }
-            resumed.keepAlive(sources)
-        }
-    }
 }
 
-/// Resumes a continuation at most once (a second signal exits at once) and keeps the signal
-/// sources alive meanwhile.
-private final class SignalOnce: @unchecked Sendable {
-    // @unchecked: every access happens on the single serial signal queue.
-    private var continuation: CheckedContinuation<String, Never>?
-    private var sources: [any DispatchSourceSignal] = []
-
-    init(_ continuation: CheckedContinuation<String, Never>) {
-        self.continuation = continuation
+/// SIGTERM and SIGINT, watched from creation on: `next()` returns the first one even if it arrived
+/// before anyone waited (during start-up); a second signal while draining exits at once.
+final class TerminationSignals: Sendable {
+    private struct State {
+        var received: String?
+        var waiter: CheckedContinuation<String, Never>?
     }
 
-    func keepAlive(_ sources: [any DispatchSourceSignal]) {
-        self.sources = sources
+    private let state = Mutex(State())
+    // Dispatch sources must stay alive to keep delivering; they are only read on `queue`.
+    nonisolated(unsafe) private var sources: [any DispatchSourceSignal] = []
+    private let queue = DispatchQueue(label: "secure-upload.signals")
+
+    init() {
+        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { [weak self] in self?.deliver(name) }
+            source.resume()
+            sources.append(source)
+        }
     }
 
-    func resume(_ name: String) {
-        guard let continuation else {
+    /// The name of the first termination signal, waiting for it if none has arrived yet.
+    func next() async -> String {
+        await withCheckedContinuation { continuation in
+            let received = state.withLock { state -> String? in
+                if let received = state.received { return received }
+                state.waiter = continuation
+                return nil
+            }
+            if let received { continuation.resume(returning: received) }
+        }
+    }
+
+    private func deliver(_ name: String) {
+        enum Action {
+            case resume(CheckedContinuation<String, Never>)
+            case remember
+            case exitNow
+        }
+        let action = state.withLock { state -> Action in
+            if state.received != nil { return .exitNow }
+            state.received = name
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return .resume(waiter)
+            }
+            return .remember
+        }
+        switch action {
+        case .resume(let waiter): waiter.resume(returning: name)
+        case .remember: break
+        case .exitNow:
             // A second signal while draining (Ctrl-C twice): stop waiting for the grace period.
             FileHandle.standardError.write(Data("secure-upload: second \(name), exiting now\n".utf8))
             Foundation.exit(1)
         }
-        continuation.resume(returning: name)
-        self.continuation = nil
     }
 }

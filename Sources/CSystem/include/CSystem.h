@@ -45,6 +45,10 @@ static inline int su_msg_nosignal(void) { return 0x4000; }
 /// Creates a listening TCP socket (non-blocking, close-on-exec, SO_REUSEADDR, and dual-stack for
 /// `::`) on the numeric `host` and `port` (0 picks a free port). Returns the descriptor, or -1 with
 /// `*errorNumber` set and `stage` naming the failing call; `*boundPort` receives the port.
+/// Raises the soft RLIMIT_NOFILE towards `wanted` (never above the hard limit, never lowers it).
+/// Returns the soft limit in force afterwards, or -1 if it cannot be read.
+long long su_raise_open_file_limit(unsigned long long wanted);
+
 int su_listen_tcp(const char *host, int port, int backlog, int *boundPort, int *errorNumber, const char **stage);
 
 /// accept4 (non-blocking, close-on-exec) that also sets TCP_NODELAY and writes the peer's IP
@@ -76,6 +80,9 @@ int su_random_bytes(void *buffer, size_t length);
 /// Adds one to an eventfd counter (wakes its epoll waiter); drains it to zero.
 void su_eventfd_signal(int fd);
 void su_eventfd_drain(int fd);
+
+/// Names the calling thread (at most 15 bytes are kept), for top -H, perf and debuggers.
+void su_set_thread_name(const char *name);
 
 /// Reads a file's identity; returns 0 or -1 (errno). `isRegular` is 1 for regular files.
 int su_stat(const char *path, int64_t *size, int64_t *modifiedSeconds, int64_t *modifiedNanoseconds,

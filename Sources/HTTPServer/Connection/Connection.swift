@@ -50,8 +50,9 @@ final class Connection {
     private var outputOffset = 0
     private var queuedBytes = 0
     /// Pipelined requests stop being parsed while this much output waits, so a client that
-    /// sends many requests and reads no answers cannot make the server buffer without bound.
-    private static let outputHighWater = 1 << 20
+    /// sends many requests and reads no answers cannot make the server buffer without bound
+    /// (one 64 KB read of small requests could otherwise queue hundreds of times its size).
+    private static let outputHighWater = 64 * 1024
     private(set) var interest: UInt32
     private(set) var closed = false
 
@@ -386,8 +387,15 @@ final class Connection {
                     requestID: exchange.requestID, method: head.method.rawValue, path: head.path,
                     route: exchange.route, status: sent.status.code, bytesSent: bodySent,
                     duration: .nanoseconds(loop.now - exchange.start), remoteAddress: remoteAddress,
-                    attributes: sent.logAttributes))
+                    attributes: sent.logAttributes, forwardedFor: Self.forwardedFor(head.headers)))
         }
+    }
+
+    /// All `X-Forwarded-For` lines as one list: a proxy may append its own line after the client's.
+    private static func forwardedFor(_ headers: HTTPHeaders) -> String? {
+        let values = headers.values("X-Forwarded-For")
+        if values.isEmpty { return nil }
+        return values.count == 1 ? values[0] : values.joined(separator: ",")
     }
 
     /// Writes queued output until done or the socket is full.

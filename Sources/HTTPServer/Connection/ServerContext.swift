@@ -11,6 +11,8 @@ final class ServerContext: Sendable {
     let limits: HTTPParserLimits
     let openConnections = Atomic<Int>(0)
     let draining = Atomic<Bool>(false)
+    /// Round-robin cursor for handing accepted connections to loops.
+    let nextLoop = Atomic<Int>(0)
     let headerTimeout: Int64
     let bodyTimeout: Int64
     let idleTimeout: Int64

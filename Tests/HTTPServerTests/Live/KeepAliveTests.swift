@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 
 @testable import HTTPServer
@@ -120,6 +121,33 @@ extension LiveTests.KeepAliveTests {
                 let response = try client.readResponse()
                 #expect(response.status == 200)
                 #expect(response.text.hasSuffix("x\(index)"))
+            }
+        }
+    }
+}
+
+extension LiveTests.KeepAliveTests {
+    @Test("new connections are spread over every event loop")
+    func spread() async throws {
+        var router = Router()
+        router.add(.get, "/thread") { _ in
+            .respond(
+                HTTPResponse(status: .ok, body: Array(String(UInt(bitPattern: Int(bitPattern: pthread_self()))).utf8)))
+        }
+        var configuration = LiveServer.testConfiguration()
+        configuration.eventLoopCount = 3
+        try await LiveServer.with(configuration: configuration, router: router) { live in
+            var names: [String] = []
+            var clients: [TestClient] = []
+            for _ in 0..<9 {
+                let client = try live.client()
+                try client.send("GET /thread HTTP/1.1\r\nHost: t\r\n\r\n")
+                names.append(try client.readResponse().text)
+                clients.append(client)
+            }
+            #expect(Set(names).count == 3)
+            for name in Set(names) {
+                #expect(names.filter { $0 == name }.count == 3)
             }
         }
     }

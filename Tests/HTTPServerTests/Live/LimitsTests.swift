@@ -189,7 +189,7 @@ extension LiveTests {
                 let refused = try third.readResponse()
                 #expect(refused.status == 503)
                 #expect(third.isClosedByServer())
-                #expect(live.server.openConnectionCount == 2)
+                #expect(await live.eventually { live.server.openConnectionCount == 2 })
             }
         }
     }
