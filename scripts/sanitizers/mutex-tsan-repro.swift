@@ -17,6 +17,6 @@ let counter = Counter()
 let threads = (0..<4).map { _ in
     Thread { for i in 0..<200_000 { counter.bump(i % 8) } }
 }
-threads.forEach { $0.start() }
+for thread in threads { thread.start() }
 while counter.state.withLock({ $0.values.reduce(0, +) }) < 800_000 { usleep(1000) }
 print("total", counter.state.withLock { $0.values.reduce(0, +) }, "(expected 800000)")
