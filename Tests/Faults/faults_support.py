@@ -210,6 +210,53 @@ def put(upload: dict, data: bytes, timeout: float = 30.0):
 # MARK: - Fake endpoints
 
 
+class TricklingEndpoint:
+    """A loopback endpoint that answers 200 with the full Content-Length of `body` and then sends
+    it one byte per second (a slowloris on the service's outbound side). Counts connections."""
+
+    def __init__(self, body: bytes) -> None:
+        import socket
+
+        self.body = body
+        self.connections = 0
+        self.stopped = threading.Event()
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.listener.settimeout(0.2)
+        self.port = self.listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
+
+    def _trickle(self, connection) -> None:
+        with connection:
+            try:
+                connection.recv(65536)
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                   b"Content-Length: %d\r\n\r\n" % len(self.body))
+                for index in range(len(self.body)):
+                    if self.stopped.wait(1.0):
+                        return
+                    connection.sendall(self.body[index:index + 1])
+            except OSError:
+                return
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        self.listener.close()
+
+
 class FakeEndpoint:
     """A loopback HTTP server whose every GET is answered by `self.behaviour(path, headers)`,
     returning (status, content type, body bytes) — or sleeping first, to hang. Counts hits."""

@@ -16,7 +16,7 @@ import time
 import urllib.parse
 from datetime import datetime, timedelta, timezone
 
-from faults_support import UPLOAD_BODY, aws_settings, jwks, wait_until
+from faults_support import UPLOAD_BODY, TricklingEndpoint, aws_settings, jwks, wait_until
 
 AUTH_TOKEN = "faults-container-authorization-token"
 counter = itertools.count(1)
@@ -154,3 +154,24 @@ def test_issued_urls_never_outlive_the_credentials_that_signed_them(start_servic
         assert answer["expiresIn"] == lifetime
         expires_at = datetime.strptime(answer["expiresAt"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
         assert expires_at <= expiration
+
+
+def test_a_credentials_endpoint_trickling_its_answer_is_cut_off_and_retried_not_waited_on(
+        start_service, start_fake, keys):
+    body, _ = credentials(3600, "trickled-session-token")
+    trickle = TricklingEndpoint(body)
+    try:
+        document = jwks(keys["known"])
+        jwks_fake = start_fake(lambda p, h: (200, "application/json", document))
+        settings = aws_settings(jwks_fake.url + "/jwks.json")
+        del settings["AWS_ACCESS_KEY_ID"], settings["AWS_SECRET_ACCESS_KEY"]
+        settings.update({"AWS_CONTAINER_CREDENTIALS_FULL_URI": trickle.url + "/creds",
+                         "AWS_CONTAINER_AUTHORIZATION_TOKEN": AUTH_TOKEN, "AWS_EC2_METADATA_DISABLED": "true"})
+        service = start_service(**settings)
+        line = service.wait_for_line(lambda text: "no signing credentials yet" in text, timeout=10)
+        assert "no complete response" in line, line
+        wait_until(lambda: trickle.connections >= 2, timeout=10, what="a credentials retry")
+        status, body = service.readyz()
+        assert status == 503 and any("credentials" in item for item in body["missing"]), body
+    finally:
+        trickle.stop()

@@ -10,7 +10,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from faults_support import UPLOAD_BODY, aws_settings, jwks, wait_until
+from faults_support import UPLOAD_BODY, TricklingEndpoint, aws_settings, jwks, wait_until
 
 JWKS_PATH = "/pool/.well-known/jwks.json"
 
@@ -95,6 +95,22 @@ def test_a_jwks_fetch_hanging_30s_blocks_neither_healthz_nor_other_requests_and_
     assert "cannot load token signing keys" in service.output
     status, _, answer = service.ask_upload(keys["known"].token(), UPLOAD_BODY)
     assert status == 200, answer
+
+
+def test_a_jwks_endpoint_trickling_a_byte_a_second_is_cut_off_at_the_fetch_timeout_and_retried(
+        start_service, keys):
+    # 400-odd bytes at one a second would hold the only fetch for minutes; the fetch has a 5 s
+    # budget for the whole exchange, after which the service logs why and tries again.
+    trickle = TricklingEndpoint(jwks(keys["known"]))
+    try:
+        service = start_service(**aws_settings(trickle.url + JWKS_PATH))
+        line = service.wait_for_line(lambda text: "cannot load token signing keys" in text, timeout=12)
+        assert "no complete response" in line, line
+        wait_until(lambda: trickle.connections >= 2, timeout=10, what="a second JWKS fetch")
+        not_ready_because_of_jwks(service)
+        assert service.get("/healthz", timeout=3)[0] == 200
+    finally:
+        trickle.stop()
 
 
 @pytest.mark.parametrize("kind", ["html", "truncated_json", "only_a_1024_bit_key", "empty_keys", "http_503"])
