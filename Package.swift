@@ -141,3 +141,17 @@ if Context.environment["SECURE_UPLOAD_FUZZ"] == "1" {
         fuzzTarget("FuzzS3Query", ["SigV4"]),
     ]
 }
+
+// Micro-benchmarks of the hot paths, only when asked for: `SECURE_UPLOAD_BENCHMARKS=1 swift run -c
+// release secure-upload-microbench` (see docs/performance.md). A plain release-mode executable:
+// it needs nothing beyond this package, so it builds in seconds wherever the server builds.
+if Context.environment["SECURE_UPLOAD_BENCHMARKS"] == "1" {
+    package.targets += [
+        .executableTarget(
+            name: "secure-upload-microbench",
+            dependencies: ["HTTPServer", "JWTAuth", "SigV4", "UploadService", "CryptoPrimitives"],
+            path: "Benchmarks/Microbench",
+            swiftSettings: swiftSettings
+        )
+    ]
+}

@@ -207,7 +207,7 @@ async def half_body(port: int, token: str, stop: asyncio.Event, results: list):
 
 async def non_reader(port: int, stop: asyncio.Event, results: list):
     """Pipelines requests for the page and never reads the answers (its receive buffer is tiny
-    and asyncio stops reading once 128 KB are buffered): the server's writes back up until its
+    and asyncio stops reading once 2 KB are buffered): the server's writes back up until its
     write timeout closes the connection."""
     started = time.monotonic()
     loop = asyncio.get_running_loop()
@@ -216,7 +216,9 @@ async def non_reader(port: int, stop: asyncio.Event, results: list):
     raw.setblocking(False)
     try:
         await loop.sock_connect(raw, ("127.0.0.1", port))
-        _, writer = await asyncio.open_connection(sock=raw)
+        # limit=1024: asyncio stops reading once 2 KB are buffered, so the server sees no read
+        # progress after the first moments and its write timeout, not our pace, decides.
+        _, writer = await asyncio.open_connection(sock=raw, limit=1024)
     except OSError:
         raw.close()
         results.append(("refused", 0.0))

@@ -18,4 +18,7 @@ package struct HTTPAccessRecord: Sendable {
     package var remoteAddress: String
     /// The response's `logAttributes`.
     package var attributes: [String: String]
+    /// Every `X-Forwarded-For` value of the request, joined with `,` in the order received; nil
+    /// when there was none. Only the application knows which proxies to believe.
+    package var forwardedFor: String? = nil
 }

@@ -53,7 +53,9 @@ package final class Application: Sendable {
         }
         let staticFiles: StaticFiles
         do {
-            staticFiles = try StaticFiles(root: configuration.staticDirectory)
+            // The page's modules are not fingerprinted: with a max-age a browser could run new HTML
+            // against old JavaScript for minutes after a deploy. Revalidating costs a 304.
+            staticFiles = try StaticFiles(root: configuration.staticDirectory, cacheControl: "no-cache")
         } catch {
             throw ConfigurationError(setting: "STATIC_DIR", problem: "\(error)")
         }
@@ -185,7 +187,7 @@ package final class Application: Sendable {
             configuration: serverConfiguration, router: router, logger: Logger(label: "secure-upload.http"),
             onResponse: { record in
                 let client = trustedProxies.clientAddress(
-                    peer: record.remoteAddress, forwardedFor: record.attributes[Self.forwardedForAttribute])
+                    peer: record.remoteAddress, forwardedFor: record.forwardedFor)
                 accessLogger.log(
                     requestID: record.requestID, method: record.method, path: record.path, route: record.route,
                     status: record.status, bytesSent: Int64(record.bytesSent), duration: record.duration,
@@ -202,9 +204,6 @@ package final class Application: Sendable {
         }
         startBackgroundWork()
     }
-
-    /// The log attribute under which routes pass `X-Forwarded-For` to the access log.
-    static let forwardedForAttribute = "forwarded_for"
 
     /// Loads the JWKS (retrying until it works, then refreshing periodically) and the credentials,
     /// and keeps `/metrics` in step with both.

@@ -38,3 +38,11 @@ def test_forwarded_for_from_a_trusted_proxy_names_the_client(start_server):
         "203.0.113.66"
     )
     assert client_logged_for(server, "POST", "/upload", "garbage", 401) == "127.0.0.1"
+
+
+def test_every_route_logs_the_forwarded_client_behind_a_trusted_proxy(start_server):
+    # Behind a load balancer every access line, not only POST /upload's, must name the client.
+    server = start_server(TRUSTED_PROXIES="127.0.0.1/32")
+    assert client_logged_for(server, "GET", "/healthz", "203.0.113.66", 200) == "203.0.113.66"
+    assert client_logged_for(server, "GET", "/no-such-page", "203.0.113.66", 404) == "203.0.113.66"
+    assert client_logged_for(server, "GET", "/", "203.0.113.66", 200) == "203.0.113.66"

@@ -93,3 +93,23 @@ struct ObjectKeyTests {
         #expect(first != second)
     }
 }
+
+@Suite("Object key date folders")
+struct ObjectKeyDateTests {
+    @Test(
+        "date folders and time stamp are the UTC calendar date and time of the upload",
+        arguments: [0, 951_782_400, 1_795_000_000.75, 1_798_761_599, 4_107_542_399])
+    func dateFolders(seconds: Double) {
+        let now = Date(timeIntervalSince1970: seconds)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: now)
+        func two(_ value: Int?) -> String { String(format: "%02d", value ?? -1) }
+        let builder = ObjectKeyBuilder(randomHex: { "0123456789abcdef" })
+        let key = builder.key(subject: "sub-1", filename: "a.txt", now: now)
+        let expected =
+            "uploads/sub-1/\(c.year ?? -1)/\(two(c.month))/\(two(c.day))/"
+            + "\(two(c.hour))\(two(c.minute))\(two(c.second))-0123456789abcdef-a.txt"
+        #expect(key == expected)
+    }
+}

@@ -107,7 +107,7 @@ struct BearerTokenTests {
         "accepts Bearer in any case and a bare token",
         arguments: [
             ("Bearer abc.def.ghi", "abc.def.ghi"), ("bearer abc.def.ghi", "abc.def.ghi"), ("BEARER   a.b.c ", "a.b.c"),
-            ("abc.def.ghi", "abc.def.ghi"),
+            ("abc.def.ghi", "abc.def.ghi"), ("\tBeArEr \t x.y.z\t ", "x.y.z"), (" a-b_c.d ", "a-b_c.d"),
         ])
     func accepts(header: String, token: String) {
         #expect(BearerToken.extract(from: header) == token)
@@ -117,6 +117,8 @@ struct BearerTokenTests {
         "refuses other schemes and junk",
         arguments: [
             "", "   ", "Basic dXNlcjpwdw==", "Bearer", "Bearer a b", "Bearer a\u{0}b", "Token abc", "Bearer a,b",
+            "bEaReR", "Bearer\tabc", "Bearer \t ", "Bearér abc", "Bearer abc\u{e9}", "Bearer a\nb", "Bearerx abc",
+            "\u{0}Bearer abc", "Bearer ab=",
         ])
     func refuses(header: String) {
         #expect(BearerToken.extract(from: header) == nil)

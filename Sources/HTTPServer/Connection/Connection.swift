@@ -387,8 +387,15 @@ final class Connection {
                     requestID: exchange.requestID, method: head.method.rawValue, path: head.path,
                     route: exchange.route, status: sent.status.code, bytesSent: bodySent,
                     duration: .nanoseconds(loop.now - exchange.start), remoteAddress: remoteAddress,
-                    attributes: sent.logAttributes))
+                    attributes: sent.logAttributes, forwardedFor: Self.forwardedFor(head.headers)))
         }
+    }
+
+    /// All `X-Forwarded-For` lines as one list: a proxy may append its own line after the client's.
+    private static func forwardedFor(_ headers: HTTPHeaders) -> String? {
+        let values = headers.values("X-Forwarded-For")
+        if values.isEmpty { return nil }
+        return values.count == 1 ? values[0] : values.joined(separator: ",")
     }
 
     /// Writes queued output until done or the socket is full.

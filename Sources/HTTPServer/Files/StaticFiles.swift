@@ -160,10 +160,14 @@ enum StaticRefusal: Error {
 
 /// Why a static directory cannot be served.
 package enum StaticFilesError: Error, CustomStringConvertible, Equatable {
+    /// The root path does not exist.
     case rootNotFound(String)
+    /// The root path is not a directory.
     case rootNotDirectory(String)
+    /// The Cache-Control value would break the response head.
     case invalidCacheControl
 
+    /// A sentence for the operator.
     package var description: String {
         switch self {
         case .rootNotFound(let path): "The static files directory \(path) does not exist."

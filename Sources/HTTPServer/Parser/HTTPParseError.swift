@@ -14,6 +14,7 @@ package struct HTTPParseError: Error, Hashable, Sendable, CustomStringConvertibl
         self.message = message
     }
 
+    /// `400 bare_cr: The request contains ...`, for logs and test failures.
     package var description: String { "\(status.code) \(code): \(message)" }
 
     /// The JSON error response for this refusal.

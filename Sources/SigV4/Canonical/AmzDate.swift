@@ -57,6 +57,35 @@ package struct AmzDate: Sendable, Hashable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The UTC calendar fields of this instant (proleptic Gregorian), computed without Foundation's
+    /// `Calendar`, which costs microseconds per call.
+    package var utcFields: (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        let days = epochSeconds.floorDivided(by: 86_400)
+        let (year, month, day) = Self.civil(fromDays: Int(days))
+        let secondOfDay = Int(epochSeconds - days * 86_400)
+        return (year, month, day, secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60)
+    }
+
+    /// RFC 3339 in UTC with whole seconds: `2026-11-26T09:30:00Z`.
+    package var rfc3339: String {
+        let fields = utcFields
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        Self.appendDigits(fields.year, count: 4, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        Self.appendDigits(fields.month, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        Self.appendDigits(fields.day, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        Self.appendDigits(fields.hour, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.appendDigits(fields.minute, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        Self.appendDigits(fields.second, count: 2, to: &bytes)
+        bytes.append(UInt8(ascii: "Z"))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Appends `yyyyMMdd` to `output`.
     package func appendShort(to output: inout [UInt8]) {
         let (year, month, day) = Self.civil(fromDays: Int(epochSeconds.floorDivided(by: 86_400)))

@@ -3,20 +3,38 @@
 package enum BearerToken {
     /// The token in `header`, or nil when there is none usable.
     package static func extract(from header: String?) -> String? {
-        guard let header else { return nil }
-        let trimmed = header.trimmingASCIIWhitespace()
-        guard !trimmed.isEmpty else { return nil }
-        let token: String
-        if let space = trimmed.firstIndex(of: " ") {
-            guard trimmed[..<space].lowercased() == "bearer" else { return nil }
-            token = String(trimmed[trimmed.index(after: space)...]).trimmingASCIIWhitespace()
-        } else {
-            guard trimmed.lowercased() != "bearer" else { return nil }
-            token = trimmed
+        guard var header else { return nil }
+        // One pass over the UTF-8 bytes: Character-level search, trimming copies and a per-byte
+        // iterator over a 1 KB token showed up in the request profile.
+        return header.withUTF8 { bytes -> String? in
+            var start = 0
+            var end = bytes.count
+            while start < end, isBlank(bytes[start]) { start += 1 }
+            while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+            guard start < end else { return nil }
+            var tokenStart = start
+            if let space = bytes[start..<end].firstIndex(of: UInt8(ascii: " ")) {
+                guard isBearer(bytes[start..<space]) else { return nil }
+                tokenStart = space + 1
+                while tokenStart < end, isBlank(bytes[tokenStart]) { tokenStart += 1 }
+            } else {
+                guard !isBearer(bytes[start..<end]) else { return nil }
+            }
+            // A JWS compact serialization: base64url parts and dots only (RFC 7515 section 7.1).
+            guard tokenStart < end else { return nil }
+            for index in tokenStart..<end where !isTokenByte(bytes[index]) { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[tokenStart..<end]), as: UTF8.self)
         }
-        // A JWS compact serialization: base64url parts and dots only (RFC 7515 section 7.1).
-        guard !token.isEmpty, token.utf8.allSatisfy(isTokenByte) else { return nil }
-        return token
+    }
+
+    /// Space or tab, the whitespace `Authorization` values are trimmed of.
+    static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
+    }
+
+    /// The scheme name `Bearer`, ASCII case-insensitive.
+    static func isBearer(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        bytes.count == 6 && zip(bytes, "bearer".utf8).allSatisfy { $0 | 0x20 == $1 }
     }
 
     static func isTokenByte(_ byte: UInt8) -> Bool {

@@ -123,9 +123,8 @@ package struct UploadRoute: Sendable {
             let uploadRequest = try UploadRequest.decode(body: request.body, policy: policy)
             let upload = try issuer.issue(subject: token.sub, request: uploadRequest, now: now())
             metrics.presignedURLIssued()
-            var response = JSONBody.response(status: .ok, body: upload, headers: corsHeaders(origin))
+            var response = JSONBody.response(status: .ok, json: upload.jsonBytes, headers: corsHeaders(origin))
             response.logAttributes["sub"] = token.sub
-            Self.annotate(&response, from: request)
             return response
         } catch let error as UploadError {
             var response = render(error, request: request, origin: origin)
@@ -141,15 +140,7 @@ package struct UploadRoute: Sendable {
         for (name, value) in cors.responseHeaders(origin: origin).sorted(by: { $0.key < $1.key }) {
             response.headers.replaceOrAdd(name, value)
         }
-        Self.annotate(&response, from: request)
         return response
-    }
-
-    /// Hands `X-Forwarded-For` to the access log, which believes it only from trusted proxies.
-    static func annotate(_ response: inout HTTPResponse, from request: HTTPRequest) {
-        if let forwarded = request.headers["X-Forwarded-For"] {
-            response.logAttributes[Application.forwardedForAttribute] = forwarded
-        }
     }
 
     func corsHeaders(_ origin: String?) -> HTTPHeaders {

@@ -51,8 +51,9 @@ package struct UploadIssuer: Sendable {
             expiresAt: Self.rfc3339(signed.expiresAt), expiresIn: signed.expiresIn)
     }
 
-    /// `2026-11-26T09:30:00Z`.
+    /// `2026-11-26T09:30:00Z` (whole seconds, as `Date.ISO8601FormatStyle` wrote it; formatted
+    /// by hand because the format style cost microseconds per request).
     static func rfc3339(_ date: Date) -> String {
-        Date.ISO8601FormatStyle().format(date)
+        AmzDate(date).rfc3339
     }
 }

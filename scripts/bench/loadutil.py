@@ -1,0 +1,93 @@
+#!/usr/bin/env python3
+"""Small helpers for scripts/bench/load.sh (Linux /proc only; no third-party modules).
+
+  cpu PID                        server CPU seconds (utime + stime of PID and its threads)
+  rss PID                        "VmRSS VmHWM" in kB
+  reset-hwm PID                  reset VmHWM (echo 5 > /proc/PID/clear_refs)
+  row NAME WRKJSON CPU0 CPU1 PID EXPECT   one table row from wrk's BENCH_JSON line and the CPU
+                                 delta; EXPECT is 2xx or 401 (what counts as a wrong answer)
+  idle-conns PORT N PID          open N keep-alive connections, one GET /index.html each, keep them
+                                 open, print the server's RSS (kB) before and with them open
+"""
+import json
+import os
+import socket
+import sys
+import time
+
+
+def cpu_seconds(pid: str) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # fields[11], fields[12] are utime, stime (the 14th and 15th of stat(5)) in clock ticks
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def status_kb(pid: str, key: str) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def row(name: str, wrk_json: str, cpu0: str, cpu1: str, pid: str, expect: str) -> None:
+    w = json.loads(wrk_json)
+    seconds = w["duration_us"] / 1e6
+    requests = w["requests"]
+    cpu = float(cpu1) - float(cpu0)
+    socket_errors = w["errors_connect"] + w["errors_read"] + w["errors_write"] + w["errors_timeout"]
+    # wrk counts every non-2xx/3xx answer as a status error; for the bad token, 401 is the expected one.
+    wrong_status = w["errors_status"] if expect == "2xx" else requests - w["errors_status"]
+    bad = socket_errors + wrong_status
+    print(
+        f"{name:<24} {requests / seconds:>10.0f} {w['lat_p50_us'] / 1000:>8.2f} {w['lat_p99_us'] / 1000:>8.2f}"
+        f" {cpu * 1e6 / max(requests, 1):>9.1f} {status_kb(pid, 'VmHWM') / 1024:>9.1f} {bad:>6}"
+    )
+
+
+def idle_conns(port: int, count: int, pid: str) -> None:
+    before = status_kb(pid, "VmRSS")
+    request = b"GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    socks = []
+    for _ in range(count):
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(request)
+        socks.append(s)
+    # Read every answer so the server holds idle keep-alive connections, not pending writes.
+    for s in socks:
+        s.settimeout(10)
+        got = b""
+        while b"\r\n\r\n" not in got or len(got) < 4000:
+            chunk = s.recv(65536)
+            if not chunk:
+                raise SystemExit("server closed a keep-alive connection")
+            got += chunk
+    time.sleep(1)
+    with_open = status_kb(pid, "VmRSS")
+    print(f"{before} {with_open}")
+    for s in socks:
+        s.close()
+
+
+def main() -> int:
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "cpu":
+        print(f"{cpu_seconds(args[0]):.3f}")
+    elif cmd == "rss":
+        print(status_kb(args[0], "VmRSS"), status_kb(args[0], "VmHWM"))
+    elif cmd == "reset-hwm":
+        with open(f"/proc/{args[0]}/clear_refs", "w") as f:
+            f.write("5")
+    elif cmd == "row":
+        row(args[0], args[1], args[2], args[3], args[4], args[5])
+    elif cmd == "idle-conns":
+        idle_conns(int(args[0]), int(args[1]), args[2])
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
