@@ -143,7 +143,11 @@ class Service:
         return status, json.loads(body)
 
     def wait_ready(self, timeout: float) -> None:
-        wait_until(lambda: self.readyz()[0] == 200, timeout=timeout, interval=0.1, what="/readyz 200")
+        try:
+            wait_until(lambda: self.readyz()[0] == 200, timeout=timeout, interval=0.1, what="/readyz 200")
+        except AssertionError as error:
+            raise AssertionError(f"{error}; service output:\n" + "\n".join(
+                [line for line in self.lines if " GET /" not in line and " POST /" not in line][-15:])) from None
 
     def ask_upload(self, token: str, body: dict, timeout: float = 20.0):
         status, headers, answer = self.request(

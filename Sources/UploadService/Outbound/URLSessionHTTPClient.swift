@@ -64,16 +64,18 @@ package final class URLSessionHTTPClient: OutboundHTTPClient {
         return OutboundHTTPResponse(status: http.statusCode, headers: headers, body: Array(data))
     }
 
-    /// `operation`'s result, or `OutboundHTTPError` once `limit` has passed (the operation is
-    /// cancelled then and its late result dropped). Does not wait for a cancelled operation to
-    /// notice, so a transfer that ignores cancellation cannot hold the caller.
+    /// `operation`'s result, or `OutboundHTTPError` once `limit` has passed, whichever comes
+    /// first. The late operation is not cancelled, only abandoned (its result dropped): cancelling
+    /// `URLSession.data(for:)` from Swift concurrency can wedge FoundationNetworking on Linux (the
+    /// next fetch then never started in the faults suite); the abandoned transfer still ends at
+    /// its idle timeout or when the peer finishes.
     static func withDeadline<T: Sendable>(
         _ limit: Duration, _ operation: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let pending = PendingResult<T>()
         return try await withCheckedThrowingContinuation { continuation in
             pending.set(continuation)
-            let work = Task {
+            Task {
                 do {
                     pending.finish(with: .success(try await operation()))
                 } catch {
@@ -82,9 +84,7 @@ package final class URLSessionHTTPClient: OutboundHTTPClient {
             }
             Task {
                 try? await Task.sleep(for: limit)
-                if pending.finish(with: .failure(OutboundHTTPError(message: "no complete response within \(limit)"))) {
-                    work.cancel()
-                }
+                pending.finish(with: .failure(OutboundHTTPError(message: "no complete response within \(limit)")))
             }
         }
     }
