@@ -80,7 +80,6 @@ def test_a_jwks_fetch_hanging_30s_blocks_neither_healthz_nor_other_requests_and_
     wait_until(lambda: fake.hit_count >= 1, timeout=10, what="the first JWKS fetch")
     # While the fetch hangs, everything else answers at once.
     for _ in range(5):
-        began = time.monotonic()
         assert service.get("/healthz", timeout=3)[0] == 200
         not_ready_because_of_jwks(service)
         assert service.get("/config.json", timeout=3)[0] == 200
@@ -166,3 +165,24 @@ def test_a_running_service_keeps_its_last_good_keys_when_the_jwks_endpoint_dies_
         status, _, answer = service.ask_upload(keys["known"].token(), UPLOAD_BODY)
         assert status == 200, answer
     assert service.readyz() == (200, {"status": "ready"})
+
+
+def test_after_an_outage_a_rotated_key_is_picked_up_once_the_unknown_kid_cooldown_has_passed(
+        start_service, start_fake, keys):
+    behaviour = {"now": good(keys)}
+    fake = start_fake(lambda path, headers: behaviour["now"](path, headers))
+    service = start_service(**aws_settings(fake.url + JWKS_PATH))
+    service.wait_ready(timeout=15)
+    behaviour["now"] = garbage_kinds(keys)["http_503"]
+    assert service.ask_upload(keys["rotated"].token(), UPLOAD_BODY)[0] == 401
+    assert fake.hit_count == 2
+    # The pool rotates its keys and the endpoint comes back: inside the 10 s cooldown the new kid
+    # is still refused without a fetch; after it, one fetch installs the new key.
+    rotated = jwks(keys["known"], keys["rotated"])
+    behaviour["now"] = lambda p, h: (200, "application/json", rotated)
+    assert service.ask_upload(keys["rotated"].token(), UPLOAD_BODY)[0] == 401
+    assert fake.hit_count == 2
+    wait_until(lambda: service.ask_upload(keys["rotated"].token(), UPLOAD_BODY)[0] == 200, timeout=15,
+               interval=0.5, what="the rotated key to be accepted")
+    assert fake.hit_count == 3, "one fetch after the cooldown, not one per request"
+    assert service.ask_upload(keys["known"].token(), UPLOAD_BODY)[0] == 200
