@@ -32,6 +32,9 @@ if ! grep -qE 'Test run with [0-9]+ tests? (in [0-9]+ suites? )?passed' /tmp/sec
     exit 1
 fi
 
+step "fuzz: every parser of untrusted bytes, 5 s per target (scripts/fuzz.sh 600 for a real campaign)"
+FUZZ_CONFIGURATION=debug scripts/fuzz.sh 5
+
 if compgen -G "Tests/**/test_*.py" >/dev/null || find Tests -name 'test_*.py' | grep -q .; then
     step "python suites (real peers)"
     python3 -m pytest -q -p no:cacheprovider Tests

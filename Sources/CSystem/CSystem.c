@@ -1,6 +1,8 @@
 #define _GNU_SOURCE
 #include "CSystem.h"
 
+#include <sys/resource.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -221,3 +223,16 @@ int su_stat(const char *path, int64_t *size, int64_t *modifiedSeconds, int64_t *
 }
 
 void su_set_thread_name(const char *name) { pthread_setname_np(pthread_self(), name); }
+
+long long su_raise_open_file_limit(unsigned long long wanted) {
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return -1;
+    // Containers commonly start with a soft limit of 1024 and a much higher hard limit.
+    if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < wanted) {
+        rlim_t target = wanted;
+        if (limit.rlim_max != RLIM_INFINITY && target > limit.rlim_max) target = limit.rlim_max;
+        struct rlimit raised = { target, limit.rlim_max };
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit.rlim_cur = target;
+    }
+    return limit.rlim_cur == RLIM_INFINITY ? (long long)wanted : (long long)limit.rlim_cur;
+}

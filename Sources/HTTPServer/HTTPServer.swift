@@ -39,6 +39,14 @@ package final class HTTPServer: Sendable {
         let configuration = context.configuration
         try configuration.validate()
         System.ignoreSIGPIPE()
+        // Each connection is a descriptor; keep headroom for the listener, epoll, eventfds, files.
+        let wanted = configuration.maxConnections + 256
+        let openFileLimit = Int(su_raise_open_file_limit(UInt64(wanted)))
+        if openFileLimit >= 0 && openFileLimit < wanted {
+            context.logger.warning(
+                "the open-file limit is below maxConnections: raise it (ulimit -n / the container's nofile)",
+                metadata: ["limit": "\(openFileLimit)", "maxConnections": "\(configuration.maxConnections)"])
+        }
         return try state.withLock { state throws(HTTPServerError) -> Int in
             guard !state.started else { throw .alreadyStarted }
             var port: Int32 = 0

@@ -301,6 +301,15 @@ struct AppIntegrationTests {
             let policy = try #require(page.header("Content-Security-Policy"))
             #expect(policy.contains("connect-src 'self' http://127.0.0.1:\(app.port)"))
             #expect(policy.contains("frame-ancestors 'none'"))
+            // The page's modules are not fingerprinted, so they are revalidated like the HTML:
+            // never new HTML running old JavaScript after a deploy.
+            try FileManager.default.createDirectory(
+                atPath: app.staticDirectory + "/js", withIntermediateDirectories: true)
+            try Data("export {};\n".utf8).write(to: URL(fileURLWithPath: app.staticDirectory + "/js/app.js"))
+            let module = try await app.get("/js/app.js")
+            #expect(module.status == 200)
+            #expect(module.header("Cache-Control") == "no-cache")
+            #expect(module.header("ETag") != nil)
 
             app.application.beginDraining()
             let draining = try await app.get("/readyz")

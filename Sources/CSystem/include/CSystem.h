@@ -45,6 +45,10 @@ static inline int su_msg_nosignal(void) { return 0x4000; }
 /// Creates a listening TCP socket (non-blocking, close-on-exec, SO_REUSEADDR, and dual-stack for
 /// `::`) on the numeric `host` and `port` (0 picks a free port). Returns the descriptor, or -1 with
 /// `*errorNumber` set and `stage` naming the failing call; `*boundPort` receives the port.
+/// Raises the soft RLIMIT_NOFILE towards `wanted` (never above the hard limit, never lowers it).
+/// Returns the soft limit in force afterwards, or -1 if it cannot be read.
+long long su_raise_open_file_limit(unsigned long long wanted);
+
 int su_listen_tcp(const char *host, int port, int backlog, int *boundPort, int *errorNumber, const char **stage);
 
 /// accept4 (non-blocking, close-on-exec) that also sets TCP_NODELAY and writes the peer's IP

@@ -1,10 +1,16 @@
-/// Writes JSON string literals (RFC 8259 §7) for the few documents JWTAuth produces.
-enum JSONText {
+/// Writes JSON string literals (RFC 8259 §7) for hand-built documents: the JWKS here, and local
+/// mode's Cognito answers and tokens in UploadService.
+package enum JSONText {
     /// `string` as a quoted JSON string, with `"`, `\` and control characters escaped.
-    static func quoted(_ string: String) -> String {
-        var output = "\""
-        output.reserveCapacity(string.utf8.count + 2)
-        for scalar in string.unicodeScalars {
+    package static func quoted(_ string: String) -> String {
+        "\"" + escape(string) + "\""
+    }
+
+    /// The inside of a JSON string literal for `text`: `"`, `\` and control characters escaped.
+    package static func escape(_ text: String) -> String {
+        var output = ""
+        output.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""
             case "\\": output += "\\\\"
@@ -17,7 +23,6 @@ enum JSONText {
             default: output.unicodeScalars.append(scalar)
             }
         }
-        output += "\""
         return output
     }
 }

@@ -1,3 +1,5 @@
+import JWTAuth
+
 /// An error in the shape Cognito's JSON protocol answers with: HTTP status, `__type` (also sent as
 /// `x-amzn-ErrorType`) and `message`. SDKs and the page branch on `__type`, so the names are
 /// Cognito's own.
