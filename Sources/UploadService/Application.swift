@@ -196,7 +196,9 @@ package final class Application: Sendable {
                     route: record.route, method: record.method, status: record.status, duration: record.duration)
             })
         self.server = server
-        metrics.setOpenConnectionsProvider { server.openConnectionCount }
+        // Weak: the server owns (through its router and onResponse) the metrics, so a strong capture
+        // here is a cycle that kept every stopped server, its loops and key store alive.
+        metrics.setOpenConnectionsProvider { [weak server] in server?.openConnectionCount ?? 0 }
         do {
             _ = try server.start()
         } catch {

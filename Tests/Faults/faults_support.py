@@ -143,7 +143,11 @@ class Service:
         return status, json.loads(body)
 
     def wait_ready(self, timeout: float) -> None:
-        wait_until(lambda: self.readyz()[0] == 200, timeout=timeout, interval=0.1, what="/readyz 200")
+        try:
+            wait_until(lambda: self.readyz()[0] == 200, timeout=timeout, interval=0.1, what="/readyz 200")
+        except AssertionError as error:
+            raise AssertionError(f"{error}; service output:\n" + "\n".join(
+                [line for line in self.lines if " GET /" not in line and " POST /" not in line][-15:])) from None
 
     def ask_upload(self, token: str, body: dict, timeout: float = 20.0):
         status, headers, answer = self.request(
@@ -208,6 +212,53 @@ def put(upload: dict, data: bytes, timeout: float = 30.0):
 
 
 # MARK: - Fake endpoints
+
+
+class TricklingEndpoint:
+    """A loopback endpoint that answers 200 with the full Content-Length of `body` and then sends
+    it one byte per second (a slowloris on the service's outbound side). Counts connections."""
+
+    def __init__(self, body: bytes) -> None:
+        import socket
+
+        self.body = body
+        self.connections = 0
+        self.stopped = threading.Event()
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.listener.settimeout(0.2)
+        self.port = self.listener.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.thread = threading.Thread(target=self._accept, daemon=True)
+        self.thread.start()
+
+    def _accept(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
+
+    def _trickle(self, connection) -> None:
+        with connection:
+            try:
+                connection.recv(65536)
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                   b"Content-Length: %d\r\n\r\n" % len(self.body))
+                for index in range(len(self.body)):
+                    if self.stopped.wait(1.0):
+                        return
+                    connection.sendall(self.body[index:index + 1])
+            except OSError:
+                return
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=5)
+        self.listener.close()
 
 
 class FakeEndpoint:

@@ -16,7 +16,9 @@ import time
 import urllib.parse
 from datetime import datetime, timedelta, timezone
 
-from faults_support import UPLOAD_BODY, aws_settings, jwks, wait_until
+import pytest
+
+from faults_support import UPLOAD_BODY, TricklingEndpoint, aws_settings, jwks, wait_until
 
 AUTH_TOKEN = "faults-container-authorization-token"
 counter = itertools.count(1)
@@ -154,3 +156,49 @@ def test_issued_urls_never_outlive_the_credentials_that_signed_them(start_servic
         assert answer["expiresIn"] == lifetime
         expires_at = datetime.strptime(answer["expiresAt"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
         assert expires_at <= expiration
+
+
+def test_a_credentials_endpoint_trickling_its_answer_is_cut_off_and_retried_not_waited_on(
+        start_service, start_fake, keys):
+    body, _ = credentials(3600, "trickled-session-token")
+    trickle = TricklingEndpoint(body)
+    try:
+        document = jwks(keys["known"])
+        jwks_fake = start_fake(lambda p, h: (200, "application/json", document))
+        settings = aws_settings(jwks_fake.url + "/jwks.json")
+        del settings["AWS_ACCESS_KEY_ID"], settings["AWS_SECRET_ACCESS_KEY"]
+        settings.update({"AWS_CONTAINER_CREDENTIALS_FULL_URI": trickle.url + "/creds",
+                         "AWS_CONTAINER_AUTHORIZATION_TOKEN": AUTH_TOKEN, "AWS_EC2_METADATA_DISABLED": "true"})
+        service = start_service(**settings)
+        line = service.wait_for_line(lambda text: "no signing credentials yet" in text, timeout=10)
+        assert "no complete response" in line, line
+        wait_until(lambda: trickle.connections >= 2, timeout=10, what="a credentials retry")
+        status, body = service.readyz()
+        assert status == 503 and any("credentials" in item for item in body["missing"]), body
+    finally:
+        trickle.stop()
+
+
+GARBAGE_CREDENTIALS = {
+    "html": (200, "text/html", b"<html><body>Service Unavailable</body></html>"),
+    "truncated_json": (200, "application/json", b'{"AccessKeyId":"ASIAFAULTS","SecretAccess'),
+    "missing_secret": (200, "application/json", b'{"AccessKeyId":"ASIAFAULTS0000000001","Token":"t",'
+                                                b'"Expiration":"2099-01-01T00:00:00Z"}'),
+    "already_expired": None,  # built per run: an Expiration an hour ago
+    "http_403": (403, "application/json", b'{"message":"not authorized"}'),
+}
+
+
+@pytest.mark.parametrize("kind", GARBAGE_CREDENTIALS.keys())
+def test_a_garbage_credentials_answer_leaves_the_service_not_ready_and_issues_no_url(
+        start_service, start_fake, keys, kind):
+    answer = GARBAGE_CREDENTIALS[kind] or (200, "application/json", credentials(-3600, "expired-token")[0])
+    ecs, service = start(start_service, start_fake, keys, lambda hit: answer)
+    wait_until(lambda: ecs.hit_count >= 1, timeout=10, what="the credentials fetch")
+    time.sleep(0.5)
+    status, body = service.readyz()
+    assert status == 503 and any("credentials" in item for item in body["missing"]), body
+    status, _, reply = service.ask_upload(keys["known"].token(), UPLOAD_BODY)
+    assert status == 503 and reply["code"] == "not_ready", reply
+    assert "uploadUrl" not in reply
+    assert service.get("/healthz")[0] == 200

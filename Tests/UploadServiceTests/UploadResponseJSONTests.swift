@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import Testing
 
 @testable import UploadService
@@ -51,5 +52,26 @@ struct UploadResponseJSONTests {
         #expect(object?["filename"] as? String == "a\"\n\u{1}.txt")
         #expect(object?["expiresIn"] as? Int == 300)
         #expect((object?["headers"] as? [String: String])?["Content-Type"] == "text/plain")
+    }
+
+    @Test("error bodies equal JSONEncoder's, with and without a field", arguments: names)
+    func errorBodyMatchesEncoder(text: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for body in [
+            UploadError.ErrorBody(error: text, code: "invalid_token", field: nil),
+            UploadError.ErrorBody(error: "Bad \(text)", code: text, field: text),
+        ] {
+            #expect(body.jsonBytes == Array(try encoder.encode(body)))
+        }
+    }
+
+    @Test("a 401 carries the JSON error body")
+    func unauthorizedBody() throws {
+        let response = UploadError.unauthorized(reason: "bad_signature").response(requestID: "r1")
+        #expect(response.status.code == 401)
+        let object = try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
+        #expect(object?["code"] as? String != nil)
+        #expect(object?["error"] as? String != nil)
     }
 }
