@@ -13,7 +13,9 @@
 #                                         LeakSanitizer reports at exit (RSS is reported, not judged:
 #                                         ASan's quarantine and shadow memory grow on their own)
 #
-# Environment: MINUTES, WORKERS (4), TOLERANCE_KB (2048), BINARY (skip the build, use this one).
+# Environment: MINUTES, WORKERS (4), TOLERANCE_KB (2048), BINARY (skip the build, use this one),
+# NEW_TOKEN_EVERY (0: each worker signs in four times and reuses those tokens; N: a new sign-in
+# every N rounds, which fills the service's bounded token tables by design, see docs/sanitizers.md).
 # Traffic goes to 127.0.0.1 only; the load stops by itself after MINUTES.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +23,7 @@ cd "$(dirname "$0")/.."
 mode=release
 if [ "${1:-}" = "--lsan" ]; then mode=lsan; fi
 workers=${WORKERS:-4}
+new_token_every=${NEW_TOKEN_EVERY:-0}
 tolerance=${TOLERANCE_KB:-2048}
 
 if [ "$mode" = release ]; then
@@ -32,7 +35,7 @@ if [ "$mode" = release ]; then
     fi
     echo "==> ${minutes} min of mixed load against $BINARY (RSS tolerance ${tolerance} KB over the second half)" >&2
     exec python3 scripts/leak-load.py --binary "$BINARY" --seconds "$((minutes * 60))" --workers "$workers" \
-        --tolerance-kb "$tolerance"
+        --tolerance-kb "$tolerance" --new-token-every "$new_token_every"
 fi
 
 # --lsan: Swift's ASan runtime (libclang_rt.asan in the toolchain) includes LeakSanitizer on Linux.
@@ -46,7 +49,7 @@ report=$(mktemp -d /tmp/leak-check-lsan.XXXXXX)
 echo "==> ${minutes} min of mixed load against $BINARY under ASan+LSan; reports in $report" >&2
 status=0
 python3 scripts/leak-load.py --binary "$BINARY" --seconds "$((minutes * 60))" --workers "$workers" \
-    --no-rss-check \
+    --new-token-every "${NEW_TOKEN_EVERY:-5}" --no-rss-check \
     --env "ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=0:log_path=$report/asan" \
     --env "LSAN_OPTIONS=report_objects=0:max_leaks=20" || status=$?
 if compgen -G "$report/asan*" >/dev/null; then

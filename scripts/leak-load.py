@@ -4,8 +4,9 @@
 Starts the given binary in local mode on a free 127.0.0.1 port with three users, then runs
 WORKERS threads for --seconds, each looping over a fixed mix of work:
 
-  - sign-in through the local Cognito endpoint (a fresh token every few rounds, so several tokens
-    per user go through the verifier and its cache),
+  - sign-in through the local Cognito endpoint: four tokens per worker (12 users x tokens in all),
+    then a wrong-password sign-in every round; --new-token-every N mints a new token every N
+    rounds, which grows the service's bounded refresh-token and verified-token tables by design,
   - POST /upload with one of the tokens, then the PUT of a small body to the pre-signed URL on the
     local S3 receiver (the stored objects are deleted by the driver as it goes, so the disk does
     not fill),
@@ -141,7 +142,7 @@ def raw_exchange(port: int, data: bytes, read: bool = True) -> int:
             return -1
 
 
-def worker(index: int, port: int, deadline: float, stats: Stats, rounds: list) -> None:
+def worker(index: int, port: int, deadline: float, stats: Stats, rounds: list, new_token_every: int) -> None:
     rng = random.Random(index)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=15)
     tokens: list[str] = []
@@ -149,13 +150,25 @@ def worker(index: int, port: int, deadline: float, stats: Stats, rounds: list) -
     while time.time() < deadline:
         round_number += 1
         try:
-            # A new token every few rounds; up to four are kept and used in turn.
-            if not tokens or round_number % 5 == 0:
+            # Every successful sign-in leaves state the service keeps by design, in bounded tables:
+            # a refresh token (up to 50,000) and, once used, a verified-token cache entry (up to
+            # 10,000). A steady state needs a bounded set of tokens, so a new one is minted only
+            # every NEW_TOKEN_EVERY rounds (default: the first four only); every round still
+            # runs the sign-in path with a wrong password.
+            if len(tokens) < 4 or (new_token_every and round_number % new_token_every == 0):
                 user = rng.choice(list(USERS))
                 tokens.append(sign_in(conn, user))
                 stats.count("sign-in", 200, {200})
                 tokens = tokens[-4:]
             token = tokens[round_number % len(tokens)]
+            wrong = json.dumps({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": "securelocalclient",
+                                "AuthParameters": {"USERNAME": rng.choice(list(USERS)), "PASSWORD": "wrong"}})
+            conn.request("POST", "/local/cognito/", body=wrong, headers={
+                "Content-Type": "application/x-amz-json-1.1",
+                "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth"})
+            response = conn.getresponse()
+            response.read()
+            stats.count("sign-in, wrong password", response.status, {400})
 
             # POST /upload, then the PUT to the local receiver, on the keep-alive connection.
             size = rng.randint(0, 4096)
@@ -270,6 +283,8 @@ def main() -> None:
     parser.add_argument("--sample-every", type=float, default=5)
     parser.add_argument("--tolerance-kb", type=int, default=2048,
                         help="largest RSS growth allowed over the second half of the run")
+    parser.add_argument("--new-token-every", type=int, default=0,
+                        help="rounds between new sign-ins per worker (0: four tokens per worker, reused)")
     parser.add_argument("--no-rss-check", action="store_true",
                         help="report RSS but do not judge it (sanitizer builds grow their quarantine)")
     parser.add_argument("--env", action="append", default=[], help="NAME=VALUE for the server")
@@ -282,7 +297,7 @@ def main() -> None:
     started = time.time()
     deadline = started + args.seconds
     rounds = [0] * args.workers
-    threads = [threading.Thread(target=worker, args=(i, server.port, deadline, stats, rounds), daemon=True)
+    threads = [threading.Thread(target=worker, args=(i, server.port, deadline, stats, rounds, args.new_token_every), daemon=True)
                for i in range(args.workers)]
     for thread in threads:
         thread.start()
@@ -305,6 +320,7 @@ def main() -> None:
     log_tail = pathlib.Path(server.log_path).read_text(errors="replace")[-20000:]
     report = {
         "seconds": args.seconds,
+        "new_token_every": args.new_token_every,
         "workers": args.workers,
         "rounds": sum(rounds),
         "requests": stats.counts,

