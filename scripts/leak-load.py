@@ -154,7 +154,8 @@ def worker(index: int, port: int, deadline: float, stats: Stats, rounds: list, n
             # a refresh token (up to 50,000) and, once used, a verified-token cache entry (up to
             # 10,000). A steady state needs a bounded set of tokens, so a new one is minted only
             # every NEW_TOKEN_EVERY rounds (default: the first four only); every round still
-            # runs the sign-in path with a wrong password.
+            # runs the sign-in path with a wrong password (for a user that does not exist: the
+            # service's login throttle would otherwise lock the real users out, by design).
             if len(tokens) < 4 or (new_token_every and round_number % new_token_every == 0):
                 user = rng.choice(list(USERS))
                 tokens.append(sign_in(conn, user))
@@ -162,7 +163,7 @@ def worker(index: int, port: int, deadline: float, stats: Stats, rounds: list, n
                 tokens = tokens[-4:]
             token = tokens[round_number % len(tokens)]
             wrong = json.dumps({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": "securelocalclient",
-                                "AuthParameters": {"USERNAME": rng.choice(list(USERS)), "PASSWORD": "wrong"}})
+                                "AuthParameters": {"USERNAME": f"mallory{index}", "PASSWORD": "wrong"}})
             conn.request("POST", "/local/cognito/", body=wrong, headers={
                 "Content-Type": "application/x-amz-json-1.1",
                 "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth"})

@@ -82,12 +82,16 @@ class Service:
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
-        # The HTTP server's own line (settings lines also hold loopback URLs: the fakes').
-        pattern = re.compile(r" info listening host=\S+ .*\bport=([1-9]\d{1,4})\b")
-        line = self.wait_for_line(lambda text: pattern.search(text) is not None, timeout=60)
-        self.port = int(pattern.search(line).group(1))
-        self.base = f"http://127.0.0.1:{self.port}"
-        wait_until(lambda: self._try_health(), timeout=20, what="the service to answer /healthz")
+        try:
+            # The HTTP server's own line (settings lines also hold loopback URLs: the fakes').
+            pattern = re.compile(r" info listening host=\S+ .*\bport=([1-9]\d{1,4})\b")
+            line = self.wait_for_line(lambda text: pattern.search(text) is not None, timeout=60)
+            self.port = int(pattern.search(line).group(1))
+            self.base = f"http://127.0.0.1:{self.port}"
+            wait_until(lambda: self._try_health(), timeout=20, what="the service to answer /healthz")
+        except BaseException:
+            self.kill()  # never registered with a fixture: stop it here, by PID
+            raise
 
     def _try_health(self) -> bool:
         try:
