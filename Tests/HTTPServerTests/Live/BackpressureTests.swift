@@ -13,8 +13,10 @@ extension LiveTests {
             var router = Router()
             router.add(.get, "/big") { _ in .respond(HTTPResponse(status: .ok, body: body)) }
             var configuration = LiveServer.shortTimeouts()
-            configuration.writeTimeout = .seconds(10)
-            configuration.idleTimeout = .seconds(10)
+            // Generous: under sanitizers or a loaded machine the reader can stall for seconds, and
+            // this test is about buffering, not about the write timeout (TimeoutTests covers that).
+            configuration.writeTimeout = .seconds(60)
+            configuration.idleTimeout = .seconds(60)
             try await LiveServer.with(configuration: configuration, router: router) { live in
                 let client = try live.client()
                 let pipelined = 64
