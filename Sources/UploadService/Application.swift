@@ -150,6 +150,22 @@ package final class Application: Sendable {
 
         let keyStore = JWKSKeyStore(source: keySource, now: now)
         self.keyStore = keyStore
+        // Keys that need no network are installed before the listener opens, so the first request
+        // after the URL is announced is served, not refused with 503 (found flaky on a loaded CI
+        // machine). A JWKS file that cannot be read yet is retried in the background like a fetch.
+        switch (configuration.mode, keySource) {
+        case (.local, _):
+            try keyStore.install(document: localIdentity?.jwksDocument() ?? [])
+        case (.aws, .file(let path)):
+            if let contents = FileManager.default.contents(atPath: path) {
+                try? keyStore.install(document: Array(contents))
+            }
+        case (.aws, .fetcher):
+            break
+        }
+        if keyStore.isLoaded {
+            logger.info("token signing keys loaded", metadata: ["keys": "\(keyStore.usableKeyIDs.count)"])
+        }
         let verifier = CognitoTokenVerifier(configuration: verifierConfiguration, keyStore: keyStore)
         let readiness = Readiness(
             jwksLoaded: { keyStore.isLoaded }, credentialsAvailable: { credentialsSource.current() != nil })
@@ -214,9 +230,10 @@ package final class Application: Sendable {
         let metrics = metrics
         let logger = logger
         let bridge = RefreshMetricsBridge(keyStore: keyStore, credentials: refreshingCredentials, metrics: metrics)
+        bridge.sync()  // keys installed before the listener opened count from the start
         let keys = Task {
             var delay: Duration = .milliseconds(500)
-            while !Task.isCancelled {
+            while !Task.isCancelled && !keyStore.isLoaded {
                 do {
                     try await keyStore.load()
                     bridge.sync()

@@ -51,6 +51,24 @@ struct KeyStoreTests {
         }
     }
 
+    @Test("install(document:) makes keys usable at once, checks them like a fetch, keeps good keys on a bad one")
+    func synchronousInstall() throws {
+        let endpoint = FakeJWKSEndpoint([TestKeys.primary])
+        let store = JWKSKeyStore(source: endpoint.source)
+        let verifier = CognitoTokenVerifier(configuration: Cognito.configuration, keyStore: store)
+        let token = TestKeys.primary.token(Cognito.idClaims())
+        try store.install(document: JWKSDocument(keys: [TestKeys.primary.jwk]).jsonBytes)
+        #expect(store.isLoaded)
+        #expect(try verifier.verify(token, now: Cognito.now).username == "alice")
+        #expect(endpoint.fetches == 0)
+        #expect(throws: JWKSError.self) { try store.install(document: Array("not json".utf8)) }
+        let weak = JWKSDocument(keys: [TestKeys.weak1024.jwk]).jsonBytes
+        #expect(throws: JWKSError.self) { try store.install(document: weak) }
+        #expect(store.lastRefreshError != nil)
+        #expect(try verifier.verify(token, now: Cognito.now).username == "alice")
+        #expect(store.metrics == JWKSKeyStore.Metrics(fetches: 3, refreshes: 1, failures: 2))
+    }
+
     @Test("keys load from a JWKS file")
     func fileSource() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("jwt-test-\(UUID().uuidString).json")

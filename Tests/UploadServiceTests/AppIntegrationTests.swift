@@ -24,6 +24,18 @@ struct AppIntegrationTests {
     static let payload = Array("hello, secure upload\n".utf8) + (0..<200).map { UInt8($0) }
     static var checksum: String { Data(SHA256.hash(payload)).base64EncodedString() }
 
+    @Test("local mode is ready when it starts listening: the very first requests get 200 and 401, never 503")
+    func readyAtOnce() async throws {
+        let harness = try AppHarness()
+        let ready = try await harness.get("/readyz")
+        let upload = try await RawHTTPClient.send(
+            port: harness.port, method: "POST", target: "/upload", headers: [("Content-Type", "application/json")],
+            body: Array(#"{"filename":"a.txt","contentType":"text/plain","size":3}"#.utf8))
+        await harness.stop()
+        #expect(ready.status == 200)
+        #expect(upload.status == 401)
+    }
+
     @Test("a signed-in user gets a URL whose PUT stores the exact bytes under uploads/<their sub>/")
     func happyPath() async throws {
         try await withApp { app in

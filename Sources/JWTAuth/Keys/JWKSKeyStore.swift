@@ -39,6 +39,8 @@ package final class JWKSKeyStore: Sendable {
     }
 
     private typealias Flight = Task<Result<Void, JWKSError>, Never>
+    /// A parsed document and the serial the next new key gets, or why it is unusable.
+    private typealias Parsed = Result<(KeySet, UInt64), JWKSError>
 
     private struct State: Sendable {
         var keys: KeySet?
@@ -152,26 +154,48 @@ package final class JWKSKeyStore: Sendable {
         return task
     }
 
+    /// Installs a JWKS document the caller already holds, synchronously, as a fetch would (same
+    /// checks, same counters). For sources that need no I/O (local mode's built-in identity
+    /// provider, a JWKS file), so the service is ready the moment it listens.
+    package func install(document: [UInt8]) throws(JWKSError) {
+        let (firstSerial, previous) = state.withLock { state in
+            state.metrics.fetches += 1
+            return (state.nextSerial, state.keys)
+        }
+        try install(parse(document, previous: previous, firstSerial: firstSerial), flightID: nil).get()
+    }
+
     private func fetchAndInstall(flightID: UInt64, previous: KeySet?) async -> Result<Void, JWKSError> {
         let firstSerial = state.withLock { state in
             state.metrics.fetches += 1
             return state.nextSerial
         }
-        var nextSerial = firstSerial
-        let parsed: Result<KeySet, JWKSError>
+        let parsed: Parsed
         do throws(JWKSError) {
-            let document = try await fetchDocument()
-            let keys = try KeySet.parse(document, previous: previous, generation: 0, nextSerial: &nextSerial)
-            guard keys.usableCount > 0 else { throw JWKSError("the JWKS has no key that may verify RS256") }
-            parsed = .success(keys)
+            parsed = parse(try await fetchDocument(), previous: previous, firstSerial: firstSerial)
         } catch {
             parsed = .failure(error)
         }
+        return install(parsed, flightID: flightID)
+    }
+
+    private func parse(_ document: [UInt8], previous: KeySet?, firstSerial: UInt64) -> Parsed {
+        var nextSerial = firstSerial
+        do throws(JWKSError) {
+            let keys = try KeySet.parse(document, previous: previous, generation: 0, nextSerial: &nextSerial)
+            guard keys.usableCount > 0 else { throw JWKSError("the JWKS has no key that may verify RS256") }
+            return .success((keys, nextSerial))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func install(_ parsed: Parsed, flightID: UInt64?) -> Result<Void, JWKSError> {
         let installedAt = now()
         return state.withLock { state in
-            if state.inFlight?.id == flightID { state.inFlight = nil }
+            if let flightID, state.inFlight?.id == flightID { state.inFlight = nil }
             switch parsed {
-            case .success(let keys):
+            case .success(let (keys, nextSerial)):
                 state.generation += 1
                 state.nextSerial = nextSerial
                 state.keys = KeySet(entries: keys.entries, generation: state.generation)
