@@ -27,6 +27,7 @@ package final class Application: Sendable {
 
     let server: HTTPServer
     let keyStore: JWKSKeyStore
+    let verifier: CognitoTokenVerifier
     let refreshingCredentials: RefreshingCredentials?
     let logger: Logger
     let backgroundTasks = Mutex<[Task<Void, Never>]>([])
@@ -166,7 +167,9 @@ package final class Application: Sendable {
         if keyStore.isLoaded {
             logger.info("token signing keys loaded", metadata: ["keys": "\(keyStore.usableKeyIDs.count)"])
         }
-        let verifier = CognitoTokenVerifier(configuration: verifierConfiguration, keyStore: keyStore)
+        let verifier = CognitoTokenVerifier(
+            configuration: verifierConfiguration, keyStore: keyStore, cacheCapacity: configuration.tokenCacheSize)
+        self.verifier = verifier
         let readiness = Readiness(
             jwksLoaded: { keyStore.isLoaded }, credentialsAvailable: { credentialsSource.current() != nil })
         self.readiness = readiness
