@@ -52,7 +52,8 @@ int su_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 #include <time.h>
 #include <pthread.h>
 
-int su_listen_tcp(const char *host, int port, int backlog, int *boundPort, int *errorNumber, const char **stage) {
+int su_listen_tcp(const char *host, int port, int backlog, int sendBuffer, int *boundPort, int *errorNumber,
+                  const char **stage) {
     struct addrinfo hints;
     memset(&hints, 0, sizeof hints);
     hints.ai_family = AF_UNSPEC;
@@ -73,6 +74,9 @@ int su_listen_tcp(const char *host, int port, int backlog, int *boundPort, int *
         if (fd < 0) { *errorNumber = errno; *stage = "socket"; continue; }
         int one = 1;
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (sendBuffer > 0 && setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sendBuffer, sizeof sendBuffer) != 0) {
+            *errorNumber = errno; *stage = "setsockopt SO_SNDBUF"; close(fd); fd = -1; continue;
+        }
         if (ai->ai_family == AF_INET6) {
             // "::" means every address, IPv4 included; a specific IPv6 address stays IPv6-only.
             int zero = 0;

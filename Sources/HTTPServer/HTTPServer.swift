@@ -53,7 +53,8 @@ package final class HTTPServer: Sendable {
             var error: Int32 = 0
             var stage: UnsafePointer<CChar>?
             let fd = unsafe su_listen_tcp(
-                configuration.host, Int32(configuration.port), Int32(configuration.backlog), &port, &error, &stage)
+                configuration.host, Int32(configuration.port), Int32(configuration.backlog),
+                Int32(configuration.sendBufferBytes), &port, &error, &stage)
             guard fd >= 0 else {
                 let call = unsafe stage.map { unsafe String(cString: $0) } ?? "listen"
                 throw .socket(call: call, errno: error)

@@ -27,6 +27,12 @@ package struct HTTPServerConfiguration: Sendable {
     package var idleTimeout: Duration = .seconds(75)
     /// Time allowed for a client that stops reading to accept more response bytes.
     package var writeTimeout: Duration = .seconds(30)
+    /// SO_SNDBUF of every accepted connection, in bytes (the kernel doubles it for its bookkeeping);
+    /// 0 leaves the kernel's autotuning, which on Linux grows a socket's buffer up to
+    /// `net.ipv4.tcp_wmem`'s maximum (4 MiB by default) and lets a client that reads nothing park
+    /// that much of the server's kernel memory and keep "accepting" bytes long after it stopped
+    /// reading. 128 KiB keeps a loopback or in-VPC peer (a load balancer) at full speed.
+    package var sendBufferBytes: Int = 128 * 1024
     /// The `Content-Security-Policy` sent with HTML responses.
     package var contentSecurityPolicy: String =
         "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -55,6 +61,9 @@ package struct HTTPServerConfiguration: Sendable {
         try require(maxRequestLineBytes >= 64, "maxRequestLineBytes", "must be at least 64")
         try require(maxHeaderBytes >= 256, "maxHeaderBytes", "must be at least 256")
         try require(maxHeaderCount >= 1, "maxHeaderCount", "must be at least 1")
+        try require(
+            sendBufferBytes == 0 || (4096...(64 << 20)).contains(sendBufferBytes), "sendBufferBytes",
+            "must be 0 (kernel autotuning) or between 4096 and 64 MiB")
         try require(defaultBodyLimit >= 0, "defaultBodyLimit", "must not be negative")
         for (name, value) in [
             ("headerTimeout", headerTimeout), ("bodyTimeout", bodyTimeout), ("idleTimeout", idleTimeout),

@@ -27,6 +27,7 @@ package final class Application: Sendable {
 
     let server: HTTPServer
     let keyStore: JWKSKeyStore
+    let verifier: CognitoTokenVerifier
     let refreshingCredentials: RefreshingCredentials?
     let logger: Logger
     let backgroundTasks = Mutex<[Task<Void, Never>]>([])
@@ -166,7 +167,9 @@ package final class Application: Sendable {
         if keyStore.isLoaded {
             logger.info("token signing keys loaded", metadata: ["keys": "\(keyStore.usableKeyIDs.count)"])
         }
-        let verifier = CognitoTokenVerifier(configuration: verifierConfiguration, keyStore: keyStore)
+        let verifier = CognitoTokenVerifier(
+            configuration: verifierConfiguration, keyStore: keyStore, cacheCapacity: configuration.tokenCacheSize)
+        self.verifier = verifier
         let readiness = Readiness(
             jwksLoaded: { keyStore.isLoaded }, credentialsAvailable: { credentialsSource.current() != nil })
         self.readiness = readiness
@@ -198,7 +201,7 @@ package final class Application: Sendable {
         let s3Origin = ContentSecurityPolicy.origin(of: "\(location.scheme)://\(location.host)")
         serverConfiguration.contentSecurityPolicy = ContentSecurityPolicy.policy(
             connectOrigins: [ContentSecurityPolicy.origin(of: cognitoEndpoint), s3Origin].compactMap { $0 })
-        let accessLogger = AccessLogger(logger: Logger(label: "secure-upload.access"))
+        let accessLogger = LoggingBootstrap.accessLogger
         let server = HTTPServer(
             configuration: serverConfiguration, router: router, logger: Logger(label: "secure-upload.http"),
             onResponse: { record in
@@ -286,6 +289,8 @@ package final class Application: Sendable {
         for task in backgroundTasks.withLock({ $0 }) { task.cancel() }
         keyStore.stop()
         refreshingCredentials?.stop()
+        // Access lines are buffered: the last requests' lines go out before shutdown returns.
+        BufferedLineWriter.standardOutput.flush()
     }
 
     /// The Cognito JSON endpoint of an issuer's region: `https://cognito-idp.<region>.amazonaws.com/`.

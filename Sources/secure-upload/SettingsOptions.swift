@@ -45,6 +45,9 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong("rate-limit-per-minute"), help: SettingsOptions.help("RATE_LIMIT_PER_MINUTE"))
     var rateLimitPerMinute: String?
 
+    @Option(name: .customLong("token-cache-size"), help: SettingsOptions.help("TOKEN_CACHE_SIZE"))
+    var tokenCacheSize: String?
+
     @Option(name: .customLong("aws-region"), help: SettingsOptions.help("AWS_REGION"))
     var awsRegion: String?
 
@@ -105,6 +108,7 @@ struct SettingsOptions: ParsableArguments {
             ("S3_ENDPOINT", s3Endpoint),
             ("S3_FORCE_PATH_STYLE", s3ForcePathStyle),
             ("RATE_LIMIT_PER_MINUTE", rateLimitPerMinute),
+            ("TOKEN_CACHE_SIZE", tokenCacheSize),
             ("AWS_REGION", awsRegion),
             ("COGNITO_USER_POOL_ID", cognitoUserPoolId),
             ("COGNITO_CLIENT_ID", cognitoClientId),

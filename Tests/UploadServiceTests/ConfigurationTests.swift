@@ -23,6 +23,7 @@ struct ConfigurationTests {
         #expect(configuration.allowedContentTypes.isEmpty)
         #expect(configuration.staticDirectory == "frontend")
         #expect(configuration.rateLimitPerMinute == 60)
+        #expect(configuration.tokenCacheSize == 10_000)
         #expect(configuration.region == "us-east-1")
         #expect(configuration.cognitoTokenUse == .any)
         #expect(configuration.localDataDirectory == ".data")
@@ -97,6 +98,9 @@ struct ConfigurationTests {
         (["S3_ENDPOINT": "localhost:9000"], "S3_ENDPOINT", "not an absolute http(s) URL"),
         (["S3_FORCE_PATH_STYLE": "maybe"], "S3_FORCE_PATH_STYLE", "not true or false"),
         (["RATE_LIMIT_PER_MINUTE": "-5"], "RATE_LIMIT_PER_MINUTE", "out of range"),
+        (["TOKEN_CACHE_SIZE": "-1"], "TOKEN_CACHE_SIZE", "out of range"),
+        (["TOKEN_CACHE_SIZE": "1000001"], "TOKEN_CACHE_SIZE", "out of range"),
+        (["TOKEN_CACHE_SIZE": "off"], "TOKEN_CACHE_SIZE", "not a whole number"),
         (["AWS_REGION": "US East"], "AWS_REGION", "not an AWS region"),
         (["COGNITO_USER_POOL_ID": "nounderscore"], "COGNITO_USER_POOL_ID", "not a pool id"),
         (["COGNITO_CLIENT_ID": "abc/def"], "COGNITO_CLIENT_ID", "not an app client id"),

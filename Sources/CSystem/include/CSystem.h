@@ -43,13 +43,16 @@ static inline uint32_t su_epollexclusive(void) { return 1u << 28; }
 static inline int su_msg_nosignal(void) { return 0x4000; }
 
 /// Creates a listening TCP socket (non-blocking, close-on-exec, SO_REUSEADDR, and dual-stack for
-/// `::`) on the numeric `host` and `port` (0 picks a free port). Returns the descriptor, or -1 with
-/// `*errorNumber` set and `stage` naming the failing call; `*boundPort` receives the port.
+/// `::`) on the numeric `host` and `port` (0 picks a free port). A `sendBuffer` above 0 sets
+/// SO_SNDBUF on the listener, which every accepted socket inherits (and with it the lock that stops
+/// the kernel's send-buffer autotuning). Returns the descriptor, or -1 with `*errorNumber` set and
+/// `stage` naming the failing call; `*boundPort` receives the port.
+int su_listen_tcp(const char *host, int port, int backlog, int sendBuffer, int *boundPort, int *errorNumber,
+                  const char **stage);
+
 /// Raises the soft RLIMIT_NOFILE towards `wanted` (never above the hard limit, never lowers it).
 /// Returns the soft limit in force afterwards, or -1 if it cannot be read.
 long long su_raise_open_file_limit(unsigned long long wanted);
-
-int su_listen_tcp(const char *host, int port, int backlog, int *boundPort, int *errorNumber, const char **stage);
 
 /// accept4 (non-blocking, close-on-exec) that also sets TCP_NODELAY and writes the peer's IP
 /// literal (IPv4-mapped IPv6 shown as IPv4) into `address`. Returns the descriptor or -1 (errno).

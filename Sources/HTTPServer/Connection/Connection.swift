@@ -52,7 +52,7 @@ final class Connection {
     /// Pipelined requests stop being parsed while this much output waits, so a client that
     /// sends many requests and reads no answers cannot make the server buffer without bound
     /// (one 64 KB read of small requests could otherwise queue hundreds of times its size).
-    private static let outputHighWater = 64 * 1024
+    static let outputHighWater = 64 * 1024
     private(set) var interest: UInt32
     private(set) var closed = false
 

@@ -34,6 +34,7 @@ extension ServiceConfiguration {
         let endpoint = try reader.url("S3_ENDPOINT", allowHTTP: true)
         let pathStyle = try reader.bool("S3_FORCE_PATH_STYLE") ?? (endpoint != nil)
         let rateLimit = try reader.integer("RATE_LIMIT_PER_MINUTE", in: 0...1_000_000) ?? 60
+        let tokenCacheSize = try reader.integer("TOKEN_CACHE_SIZE", in: 0...1_000_000) ?? 10_000
         let clientIDs = try reader.list("COGNITO_CLIENT_ID")
         for clientID in clientIDs where !clientID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
             throw ConfigurationError(
@@ -75,7 +76,8 @@ extension ServiceConfiguration {
             mode: mode, host: host, port: port, uploadBucket: bucket ?? "uploads", uploadURLExpiry: expiry,
             maxUploadBytes: maxBytes, allowedContentTypes: contentTypes, corsAllowedOrigins: origins,
             staticDirectory: staticDirectory, s3Endpoint: endpoint, s3ForcePathStyle: pathStyle,
-            rateLimitPerMinute: rateLimit, region: region, cognitoUserPoolID: poolID, cognitoClientIDs: clientIDs,
+            rateLimitPerMinute: rateLimit, tokenCacheSize: tokenCacheSize, region: region, cognitoUserPoolID: poolID,
+            cognitoClientIDs: clientIDs,
             cognitoIssuer: issuer, cognitoJWKSURL: jwksURL, cognitoJWKSFile: jwksFile, cognitoTokenUse: tokenUse,
             cognitoRequiredGroups: groups, localDataDirectory: dataDirectory, localUsers: users,
             logFormat: logFormat, logLevel: logLevel, trustedProxies: trustedProxies, shutdownDelay: delay,

@@ -21,6 +21,7 @@ extension ServiceConfiguration {
             ("S3_ENDPOINT", s3Endpoint ?? "(AWS regional endpoint)"),
             ("S3_FORCE_PATH_STYLE", String(s3ForcePathStyle)),
             ("RATE_LIMIT_PER_MINUTE", String(rateLimitPerMinute)),
+            ("TOKEN_CACHE_SIZE", String(tokenCacheSize)),
             ("AWS_REGION", region),
             ("COGNITO_USER_POOL_ID", cognitoUserPoolID ?? "(none)"),
             ("COGNITO_CLIENT_ID", joined(cognitoClientIDs)),

@@ -55,6 +55,8 @@ package struct ServiceConfiguration: Sendable {
     package var s3ForcePathStyle: Bool
     /// `RATE_LIMIT_PER_MINUTE` per user; 0 disables.
     package var rateLimitPerMinute: Int
+    /// `TOKEN_CACHE_SIZE`: verified tokens remembered; 0 verifies every request's signature.
+    package var tokenCacheSize: Int = 10_000
     /// `AWS_REGION`.
     package var region: String
     /// `COGNITO_USER_POOL_ID`.

@@ -53,6 +53,9 @@ package struct SettingDescription: Sendable {
             "Use path-style URLs (endpoint/bucket/key) instead of virtual-hosted ones."),
         SettingDescription(
             "RATE_LIMIT_PER_MINUTE", default: "60", "Upload requests per minute per user (token bucket); 0 disables."),
+        SettingDescription(
+            "TOKEN_CACHE_SIZE", default: "10000",
+            "Verified tokens remembered so a reused token skips the RSA check (until its exp); 0 checks every request."),
         SettingDescription("AWS_REGION", default: "us-east-1", "AWS region of the bucket (and of Cognito by default)."),
         SettingDescription(
             "COGNITO_USER_POOL_ID", default: "(none)", "Cognito user pool id, e.g. us-east-1_AbCdEf123 (aws mode)."),

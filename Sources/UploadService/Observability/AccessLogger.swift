@@ -1,3 +1,4 @@
+package import Foundation
 package import HTTPServer
 package import Logging
 
@@ -12,12 +13,39 @@ package struct AccessLogger: Sendable {
 
     private static let redactionTriggers: [[UInt8]] = [Array("eyj".utf8), [UInt8(ascii: "=")]]
 
-    private let logger: Logger
+    private enum Destination: Sendable {
+        /// Through swift-log (whatever handler the logger has).
+        case logger(Logger)
+        /// Formatted straight into a buffered writer, byte-identical to ``StructuredLogHandler``.
+        case direct(AccessLineFormatter, BufferedLineWriter, level: Logger.Level, now: @Sendable () -> Date)
+    }
+
+    private let destination: Destination
 
     /// Creates an access logger writing at `info` level through `logger`.
     package init(logger: Logger) {
-        self.logger = logger
+        destination = .logger(logger)
     }
+
+    /// Creates an access logger that formats each line itself, exactly as ``StructuredLogHandler``
+    /// would write the event in `format` (same fields, order, escaping and redaction), and
+    /// buffers it in `writer`.
+    ///
+    /// - Parameters:
+    ///   - format: text or JSON lines (the `LOG_FORMAT` setting).
+    ///   - level: the lowest level written (the `LOG_LEVEL` setting); access lines are `info`.
+    ///   - writer: where the lines go.
+    ///   - label: the logger name written in JSON lines.
+    ///   - now: the clock stamped on each line.
+    package init(
+        format: LogFormat, level: Logger.Level, writer: BufferedLineWriter, label: String = AccessLogger.label,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        destination = .direct(AccessLineFormatter(format: format, label: label), writer, level: level, now: now)
+    }
+
+    /// The logger label of access lines.
+    package static let label = "secure-upload.access"
 
     /// Logs one request as the HTTP server recorded it (pass this from `HTTPServer`'s `onResponse`).
     ///
@@ -48,23 +76,33 @@ package struct AccessLogger: Sendable {
         requestID: String, method: String, path: String, route: String?, status: Int, bytesSent: Int64,
         duration: Duration, clientAddress: String, user: String?
     ) {
-        let loggedPath = AccessLogger.sanitizePath(path)
-        var metadata: Logger.Metadata = [
-            StructuredLogHandler.requestIDKey: .string(requestID),
-            "method": .string(method),
-            "path": .string(loggedPath),
-            "status": .stringConvertible(status),
-            "bytes": .stringConvertible(bytesSent),
-            "duration_ms": .string(AccessLogger.milliseconds(duration)),
-            "client": .string(clientAddress),
-        ]
-        if let route {
-            metadata["route"] = .string(route)
+        switch destination {
+        case .direct(let formatter, let writer, let level, let now):
+            guard level <= .info else { return }
+            let entry = AccessLogEntry(
+                requestID: requestID, method: method, path: path, route: route, status: status, bytesSent: bytesSent,
+                duration: duration, clientAddress: clientAddress, user: user)
+            let time = now()
+            writer.appendLine { formatter.append(entry, time: time, to: &$0) }
+        case .logger(let logger):
+            let loggedPath = AccessLogger.sanitizePath(path)
+            var metadata: Logger.Metadata = [
+                StructuredLogHandler.requestIDKey: .string(requestID),
+                "method": .string(method),
+                "path": .string(loggedPath),
+                "status": .stringConvertible(status),
+                "bytes": .stringConvertible(bytesSent),
+                "duration_ms": .string(AccessLogger.milliseconds(duration)),
+                "client": .string(clientAddress),
+            ]
+            if let route {
+                metadata["route"] = .string(route)
+            }
+            if let user, !user.isEmpty {
+                metadata["sub"] = .string(user)
+            }
+            logger.info("\(method) \(loggedPath) \(status)", metadata: metadata)
         }
-        if let user, !user.isEmpty {
-            metadata["sub"] = .string(user)
-        }
-        logger.info("\(method) \(loggedPath) \(status)", metadata: metadata)
     }
 
     /// The path without its query or fragment, JWT-shaped segments replaced, length capped.

@@ -29,9 +29,14 @@ final class TestClient {
     private var buffer: [UInt8] = []
 
     /// Connects to 127.0.0.1:`port`; reads give up after `timeoutSeconds` so a test never hangs.
-    init(port: Int, timeoutSeconds: Int = 10, ipv6: Bool = false) throws {
+    /// `receiveBuffer` sets SO_RCVBUF before connecting, so TCP advertises the small window from the
+    /// start (set later, the window already offered stays open).
+    init(port: Int, timeoutSeconds: Int = 10, ipv6: Bool = false, receiveBuffer: Int32? = nil) throws {
         fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
+        if var size = receiveBuffer {
+            _ = unsafe setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         _ = unsafe setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         _ = unsafe setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -87,6 +92,31 @@ final class TestClient {
             guard count > 0 else { throw Failure(description: "send failed: errno \(errno)") }
             sent += count
         }
+    }
+
+    /// Sends what the socket takes now without waiting; returns how many bytes that was.
+    func sendWithoutWaiting(_ bytes: [UInt8]) -> Int {
+        var sent = 0
+        while sent < bytes.count {
+            let count = unsafe bytes.withUnsafeBytes { raw in
+                unsafe Glibc.send(fd, raw.baseAddress! + sent, raw.count - sent, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+            }
+            guard count > 0 else { break }
+            sent += count
+        }
+        return sent
+    }
+
+    /// The client's own port, which the server sees as the peer port.
+    var localPort: Int {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let status = unsafe withUnsafeMutablePointer(to: &address) { pointer in
+            unsafe pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                unsafe getsockname(fd, raw, &length)
+            }
+        }
+        return status == 0 ? Int(UInt16(bigEndian: address.sin_port)) : -1
     }
 
     /// Half-closes: the server sees EOF but can still answer.
