@@ -241,13 +241,13 @@ variable "access_log_retention_days" {
 # --- Service (container) ---------------------------------------------------------------------
 
 variable "service_trust_principal" {
-  description = "AWS service principal allowed to assume the service role (ECS tasks by default). The trust also requires aws:SourceAccount = this account, which ECS sends; check that a different principal sends it too."
+  description = "AWS service principal allowed to assume the service role (ECS tasks by default). The trust also requires aws:SourceAccount = this account, which ECS sends; EC2 and Lambda do not send it when they assume a role, so they are refused here rather than given a role nobody can assume."
   type        = string
   default     = "ecs-tasks.amazonaws.com"
 
   validation {
-    condition     = can(regex("^[a-z0-9.-]+\\.amazonaws\\.com(\\.cn)?$", var.service_trust_principal))
-    error_message = "The service_trust_principal must be an AWS service principal such as ecs-tasks.amazonaws.com."
+    condition     = can(regex("^[a-z0-9.-]+\\.amazonaws\\.com(\\.cn)?$", var.service_trust_principal)) && !contains(["ec2.amazonaws.com", "ec2.amazonaws.com.cn", "lambda.amazonaws.com"], var.service_trust_principal)
+    error_message = "The service_trust_principal must be an AWS service principal that sends aws:SourceAccount when it assumes a role, such as ecs-tasks.amazonaws.com (EC2 and Lambda do not)."
   }
 }
 

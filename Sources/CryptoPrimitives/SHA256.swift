@@ -76,4 +76,8 @@ enum Digests {
         guard let md = unsafe EVP_MD_fetch(nil, "SHA256", nil) else { fatalError("OpenSSL has no SHA256") }
         return unsafe md
     }()
+    nonisolated(unsafe) static let md5: OpaquePointer = {
+        guard let md = unsafe EVP_MD_fetch(nil, "MD5", nil) else { fatalError("OpenSSL has no MD5") }
+        return unsafe md
+    }()
 }

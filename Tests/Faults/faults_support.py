@@ -12,7 +12,6 @@ import http.client
 import json
 import os
 import re
-import signal
 import subprocess
 import threading
 import time
@@ -23,6 +22,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from service_process import ServiceProcess, wait_until
 
 REPO = Path(__file__).resolve().parents[2]
 BINARY = REPO / ".build" / "debug" / "secure-upload"
@@ -39,22 +39,10 @@ def build_binary() -> Path:
     return BINARY
 
 
-def wait_until(predicate, timeout: float, interval: float = 0.05, what: str = "condition"):
-    """Polls `predicate` until it returns something truthy (returned) or `timeout` passes (raises)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
-
-
 # MARK: - The service under test
 
 
-class Service:
+class Service(ServiceProcess):
     """`secure-upload serve` with the given settings, its output captured line by line."""
 
     def __init__(self, binary: Path, workdir: Path, **settings: str) -> None:
@@ -62,7 +50,7 @@ class Service:
         static = workdir / "static"
         static.mkdir(exist_ok=True)
         (static / "index.html").write_text("<!doctype html><title>faults</title>\n")
-        self.env = {
+        env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "HOME": str(workdir),
             "HOST": "127.0.0.1",
@@ -74,14 +62,8 @@ class Service:
             "SHUTDOWN_GRACE": "2",
             "RATE_LIMIT_PER_MINUTE": "0",
         }
-        self.env.update(settings)
-        self.lines: list[str] = []
-        self._changed = threading.Condition()
-        self.process = subprocess.Popen(
-            [str(binary), "serve"], cwd=workdir, env=self.env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
+        env.update(settings)
+        super().__init__([str(binary), "serve"], workdir, env)
         try:
             # The HTTP server's own line (settings lines also hold loopback URLs: the fakes').
             pattern = re.compile(r" info listening host=\S+ .*\bport=([1-9]\d{1,4})\b")
@@ -98,49 +80,6 @@ class Service:
             return self.get("/healthz", timeout=2)[0] == 200
         except OSError:
             return False
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for raw in self.process.stdout:
-            with self._changed:
-                self.lines.append(raw.decode("utf-8", "replace").rstrip("\n"))
-                self._changed.notify_all()
-        with self._changed:
-            self._changed.notify_all()
-
-    @property
-    def output(self) -> str:
-        with self._changed:
-            return "\n".join(self.lines)
-
-    def wait_for_line(self, predicate, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        seen = 0
-        with self._changed:
-            while True:
-                for line in self.lines[seen:]:
-                    if predicate(line):
-                        return line
-                seen = len(self.lines)
-                remaining = deadline - time.monotonic()
-                if remaining <= 0 or (self.process.poll() is not None and not self._reader.is_alive()):
-                    raise AssertionError("expected output never appeared; output so far:\n"
-                                         + "\n".join(self.lines[-40:]))
-                self._changed.wait(min(remaining, 0.5))
-
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
-                timeout: float = 20.0):
-        """One request on a fresh connection: (status, lower-cased headers, body bytes)."""
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
-        finally:
-            connection.close()
-
-    def get(self, path: str, timeout: float = 20.0):
-        return self.request("GET", path, timeout=timeout)
 
     def readyz(self, timeout: float = 5.0):
         status, _, body = self.get("/readyz", timeout=timeout)
@@ -161,46 +100,10 @@ class Service:
 
     def sign_in(self, user: tuple[str, str] = LOCAL_USER) -> str:
         """An ID token from local mode's Cognito-compatible InitiateAuth."""
-        body = json.dumps({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": "securelocalclient",
-                           "AuthParameters": {"USERNAME": user[0], "PASSWORD": user[1]}}).encode()
-        status, _, answer = self.request("POST", "/local/cognito/", body=body, headers={
-            "Content-Type": "application/x-amz-json-1.1",
-            "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth"})
-        assert status == 200, answer
-        return json.loads(answer)["AuthenticationResult"]["IdToken"]
+        return super().sign_in(user)
 
-    def wait_for_signal_handler(self, timeout: float = 20.0) -> None:
-        """The service installs its SIGTERM handler just after it logs its URL; waits for the bit."""
-        bit = 1 << (signal.SIGTERM - 1)
-
-        def caught() -> bool:
-            status = Path(f"/proc/{self.process.pid}/status").read_text()
-            return bool(int(re.search(r"SigCgt:\s*([0-9a-fA-F]+)", status).group(1), 16) & bit)
-
-        wait_until(caught, timeout=timeout, what="the SIGTERM handler")
-
-    def kill(self) -> None:
-        """SIGKILL by PID (the crash the SIGKILL test simulates)."""
-        if self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
-        self._reader.join(timeout=5)
-
-    def stop(self) -> int | None:
-        """SIGTERM by PID, SIGKILL after a bounded wait; the exit status."""
-        if self.process.poll() is None:
-            try:
-                self.wait_for_signal_handler(timeout=5)
-            except (AssertionError, FileNotFoundError):
-                pass
-            os.kill(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.kill(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-        self._reader.join(timeout=5)
-        return self.process.returncode
+    def stop(self, timeout: float = 15.0) -> int | None:
+        return super().stop(timeout)
 
 
 def put(upload: dict, data: bytes, timeout: float = 30.0):
@@ -372,7 +275,7 @@ def aws_settings(jwks_url: str, **extra: str) -> dict:
         "COGNITO_CLIENT_ID": CLIENT_ID,
         "S3_ENDPOINT": "http://127.0.0.1:9",
         "S3_FORCE_PATH_STYLE": "true",
-        "AWS_ACCESS_KEY_ID": "AKIAFAULTS0000000001",
+        "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
         "AWS_SECRET_ACCESS_KEY": "faultsSecretKeyForLocalTestsOnly00000001",
     }
     settings.update(extra)

@@ -182,7 +182,7 @@ def test_a_credentials_endpoint_trickling_its_answer_is_cut_off_and_retried_not_
 GARBAGE_CREDENTIALS = {
     "html": (200, "text/html", b"<html><body>Service Unavailable</body></html>"),
     "truncated_json": (200, "application/json", b'{"AccessKeyId":"ASIAFAULTS","SecretAccess'),
-    "missing_secret": (200, "application/json", b'{"AccessKeyId":"ASIAFAULTS0000000001","Token":"t",'
+    "missing_secret": (200, "application/json", b'{"AccessKeyId":"ASIAIOSFODNN7EXAMPLE","Token":"t",'
                                                 b'"Expiration":"2099-01-01T00:00:00Z"}'),
     "already_expired": None,  # built per run: an Expiration an hour ago
     "http_403": (403, "application/json", b'{"message":"not authorized"}'),

@@ -251,6 +251,23 @@ def test_service_role_is_trusted_by_the_configured_service_principal_of_this_acc
     assert condition["values"] == ["${data.aws_caller_identity.current.account_id}"]
 
 
+@pytest.mark.parametrize("principal, accepted", [
+    ("ecs-tasks.amazonaws.com", True),
+    ("ec2.amazonaws.com", False),
+    ("lambda.amazonaws.com", False),
+    ("*", False),
+    ("arn:aws:iam::123456789012:root", False),
+])
+def test_service_principal_validation_refuses_principals_that_cannot_satisfy_the_source_account_guard(
+        config: Config, principal: str, accepted: bool) -> None:
+    # EC2 and Lambda do not send aws:SourceAccount when they assume a role: with the trust's guard
+    # the role could never be assumed, so the variable refuses them up front.
+    condition = only(config.variables["service_trust_principal"]["validation"], "validation")["condition"]
+    refused = set(re.findall(r'"([a-z0-9.-]+\.amazonaws\.com(?:\.cn)?)"', condition.split("contains(", 1)[1]))
+    pattern_ok = bool(validation_regex(config, "service_trust_principal").fullmatch(principal))
+    assert (pattern_ok and principal not in refused) is accepted
+
+
 def test_identity_role_trusts_only_authenticated_identities_of_this_pool(config: Config) -> None:
     [statement] = statements(config.policy_document("identity_authenticated_trust"))
     assert statement["actions"] == ["sts:AssumeRoleWithWebIdentity"]

@@ -1,5 +1,6 @@
 import CryptoPrimitives
 import Foundation
+import JWTAuth
 import Testing
 
 @testable import UploadService
@@ -34,6 +35,35 @@ struct AppIntegrationTests {
         await harness.stop()
         #expect(ready.status == 200)
         #expect(upload.status == 401)
+    }
+
+    @Test(
+        "TOKEN_CACHE_SIZE=0 checks the token's signature on every request; the default checks a reused token once",
+        arguments: [("0", 3), ("10000", 1)])
+    func tokenCacheSetting(size: String, expectedSignatureChecks: Int) async throws {
+        try await withApp(["TOKEN_CACHE_SIZE": size]) { app in
+            let token = try await app.signIn("alice")
+            let before = app.application.verifier.metrics
+            for _ in 0..<3 {
+                let answer = try await app.requestUpload(
+                    token: token, body: #"{"filename":"a.txt","contentType":"text/plain","size":3}"#)
+                #expect(answer.status == 200, "\(answer.text)")
+            }
+            let after = app.application.verifier.metrics
+            #expect(after.signatureChecks - before.signatureChecks == expectedSignatureChecks)
+            #expect(after.cacheHits - before.cacheHits == 3 - expectedSignatureChecks)
+            #expect(app.application.verifier.cachedTokenCount == (size == "0" ? 0 : 1))
+        }
+    }
+
+    @Test("HTTP_HEADER_TIMEOUT reaches the server: an unfinished head gets 408 long before the 10 s default")
+    func headerTimeoutSetting() async throws {
+        try await withApp(["HTTP_HEADER_TIMEOUT": "0.5"]) { app in
+            // The read gives up after 5 s without a byte: an answer within it proves the setting.
+            let answer = try await RawHTTPClient.sendBytes(
+                port: app.port, Array("GET /healthz HTTP/1.1\r\nHost: x\r\n".utf8), readTimeout: 5)
+            #expect(answer.status == 408)
+        }
     }
 
     @Test("a signed-in user gets a URL whose PUT stores the exact bytes under uploads/<their sub>/")

@@ -74,7 +74,7 @@ struct LocalS3ExchangeTests {
             Self.head(length: body.count, headers: [("x-amz-checksum-sha256", sum), ("If-None-Match", "*")]),
             body: body)
         #expect(reply.status == 200)
-        #expect(reply.header("ETag") == "\"" + Hex.encode(SHA256.hash(body).prefix(16)) + "\"")
+        #expect(reply.header("ETag") == "\"" + Hex.encode(MD5.hash(body)) + "\"")
         #expect(reply.header("x-amz-checksum-sha256") == sum)
         #expect(reply.header("x-amz-request-id") == "TESTREQUEST")
         #expect(fixture.content("uploads/u1/a.txt") == body)
@@ -83,6 +83,23 @@ struct LocalS3ExchangeTests {
         #expect(metadata.contentType == "text/plain")
         #expect(metadata.checksumSHA256 == sum)
         #expect(metadata.size == 100_000)
+    }
+
+    @Test("a Content-MD5 that matches the body is accepted, as S3 accepts it, alongside a SHA-256 checksum")
+    func contentMD5() throws {
+        let fixture = try Fixture()
+        defer { fixture.directory.remove() }
+        let body = Array("checked twice\n".utf8)
+        let md5 = Data(MD5.hash(body)).base64EncodedString()
+        let reply = Self.put(
+            fixture.exchange(),
+            Self.head(
+                length: body.count, headers: [("Content-MD5", md5), ("x-amz-checksum-sha256", Self.checksum(body))]),
+            body: body)
+        #expect(reply.status == 200)
+        // S3's ETag for a single PUT is the hex MD5 that Content-MD5 carries in base64.
+        #expect(reply.header("ETag") == "\"" + Hex.encode(Array(Data(base64Encoded: md5)!)) + "\"")
+        #expect(fixture.content("uploads/u1/a.txt") == body)
     }
 
     @Test("a zero-byte PUT stores an empty object")
@@ -98,6 +115,9 @@ struct LocalS3ExchangeTests {
         "refusals carry S3's status and code and leave nothing in the bucket or tmp",
         arguments: [
             ("wrong checksum", 400, "BadDigest"),
+            ("wrong Content-MD5", 400, "BadDigest"),
+            ("malformed Content-MD5", 400, "InvalidDigest"),
+            ("Content-MD5 of 32 bytes", 400, "InvalidDigest"),
             ("malformed checksum", 400, "InvalidRequest"),
             ("no Content-Length", 411, "MissingContentLength"),
             ("chunked", 411, "MissingContentLength"),
@@ -120,6 +140,10 @@ struct LocalS3ExchangeTests {
         var head = Self.head(length: body.count)
         switch name {
         case "wrong checksum": head.headers.append(("x-amz-checksum-sha256", Self.checksum(Array("other".utf8))))
+        case "wrong Content-MD5":
+            head.headers.append(("Content-MD5", Data(MD5.hash(Array("other".utf8))).base64EncodedString()))
+        case "malformed Content-MD5": head.headers.append(("Content-MD5", "not base64!"))
+        case "Content-MD5 of 32 bytes": head.headers.append(("Content-MD5", Self.checksum(body)))
         case "malformed checksum": head.headers.append(("x-amz-checksum-sha256", "bm90IDMyIGJ5dGVz"))
         case "no Content-Length": head = Self.head(length: nil)
         case "chunked": head = Self.head(length: nil, headers: [("Transfer-Encoding", "chunked")])

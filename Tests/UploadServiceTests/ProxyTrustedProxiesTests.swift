@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 
 @testable import UploadService
@@ -103,5 +104,49 @@ struct ProxyTrustedProxiesTests {
             return error.entry == entry && error.description.contains("\"\(entry)\"")
                 && error.description.hasPrefix("TRUSTED_PROXIES")
         }
+    }
+
+    static let oddAddresses: [String] = [
+        "0.0.0.0", "255.255.255.255", "256.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.02.3.4", "0.0.0.00",
+        "1..2.3", ".1.2.3", "1.2.3.", "", "1.2.3.4 ", "1.2.3.-4", "1.2.3.4%eth0", "1234.1.1.1", "0.1.2.3",
+        "10.0.0.1:80", "127.0.0.1", "::ffff:1.2.3.4", "::1", "2001:DB8::1", "[::1]", "x.y.z.w", "\u{661}.1.1.1",
+    ]
+
+    @Test("the dotted-quad parser accepts exactly what inet_pton accepts, with the same value", arguments: oddAddresses)
+    func dottedQuadMatchesInetPton(text: String) {
+        var storage = in_addr()
+        let expected = inet_pton(AF_INET, text, &storage) == 1 ? UInt32(bigEndian: storage.s_addr) : nil
+        #expect(IPAddress.parseIPv4(text.utf8) == expected)
+    }
+
+    @Test("the dotted-quad parser agrees with inet_pton on every short string of digits and dots")
+    func dottedQuadExhaustive() {
+        let alphabet: [Character] = ["0", "1", "2", "5", "9", "."]
+        var texts: [String] = [""]
+        var checked = 0
+        for _ in 0..<7 {
+            texts = texts.flatMap { text in alphabet.map { text + String($0) } }
+            for text in texts {
+                var storage = in_addr()
+                let expected = inet_pton(AF_INET, text, &storage) == 1 ? UInt32(bigEndian: storage.s_addr) : nil
+                #expect(IPAddress.parseIPv4(text.utf8) == expected, "\(text)")
+                checked += 1
+            }
+        }
+        #expect(checked > 300_000)
+    }
+
+    @Test(
+        "with nobody trusted, the client is the peer in canonical form, as when the list is walked",
+        arguments: oddAddresses)
+    func emptyListCanonicalPeer(peer: String) {
+        let general = IPAddress(hop: peer)?.description ?? peer
+        #expect(TrustedProxies.none.clientAddress(peer: peer, forwardedFor: "198.51.100.7") == general)
+        #expect(Self.albAndLoopback.clientAddress(peer: peer, forwardedFor: nil) == general)
+    }
+
+    @Test("IPv4 addresses print as inet_ntop prints them", arguments: ["0.0.0.0", "10.0.0.1", "255.255.255.255"])
+    func ipv4Description(text: String) throws {
+        #expect(try #require(IPAddress(text)).description == text)
     }
 }

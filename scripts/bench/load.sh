@@ -11,9 +11,12 @@
 #   BIG=1000 (connections of the p99 variant; 0 skips) IDLE=10000 (idle connections; 0 skips)
 #
 # Prints one row per workload: req/s, p50/p99 ms, server CPU us per request (utime+stime delta of
-# the server process / requests), peak RSS (VmHWM, reset before each workload) and "bad": socket
+# the server process / requests), peak RSS (VmHWM, reset before each workload), "bad": socket
 # errors plus answers of the wrong kind (non-2xx, or anything but 401 for the bad token; a 401
-# is not checked to be exactly 401 here, only non-2xx).
+# is not checked to be exactly 401 here, only non-2xx), and "other %": CPU used by everything but
+# the server and wrk while wrk ran, in % of all cores (other people's work on a shared machine).
+# Server settings pass through the environment, e.g. TOKEN_CACHE_SIZE=0 so that every valid token
+# of the rotating workload pays an RSA verification (the default cache makes them hits).
 # The machine matters: wrk shares the cores with the server; compare runs from the same minutes.
 set -euo pipefail
 
@@ -76,7 +79,7 @@ echo "start-up to first 200 POST /upload: $STARTUP ms (includes curl's own start
 
 run_workloads() {  # CONNECTIONS DURATION
   local conns="$1" dur="$2" wl script arg
-  printf '%-24s %10s %8s %8s %9s %9s %6s\n' "workload (c=$conns)" "req/s" "p50 ms" "p99 ms" "CPU us/r" "peak MB" "bad"
+  printf '%-24s %10s %8s %8s %9s %9s %6s %8s\n' "workload (c=$conns)" "req/s" "p50 ms" "p99 ms" "CPU us/r" "peak MB" "bad" "other %"
   for wl in ${WORKLOADS//,/ }; do
     case "$wl" in
       upload-same-token) script=upload-same-token; arg="$FIX/tokens.txt" ;;
@@ -90,9 +93,9 @@ run_workloads() {  # CONNECTIONS DURATION
     python3 "$U" reset-hwm "$SERVER_PID"
     wrk -d2s "${args[@]}" >/dev/null 2>&1 || true # warm-up, not recorded
     local c0 c1
-    c0="$(python3 "$U" cpu "$SERVER_PID")"
+    c0="$(python3 "$U" snap "$SERVER_PID" $$)"
     wrk -d"$dur" "${args[@]}" >"$LOG/wrk-$wl.txt" 2>&1 || true
-    c1="$(python3 "$U" cpu "$SERVER_PID")"
+    c1="$(python3 "$U" snap "$SERVER_PID" $$)"
     local json
     json="$(sed -n 's/^BENCH_JSON //p' "$LOG/wrk-$wl.txt")"
     if [[ -z "$json" ]]; then echo "$wl: wrk gave no result: $(tail -n 3 "$LOG/wrk-$wl.txt")" >&2; continue; fi

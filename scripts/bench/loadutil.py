@@ -2,10 +2,15 @@
 """Small helpers for scripts/bench/load.sh (Linux /proc only; no third-party modules).
 
   cpu PID                        server CPU seconds (utime + stime of PID and its threads)
+  snap PID SHELL_PID             "server_cpu_s machine_task_s shell_children_s time_s": server CPU,
+                                 all CPUs' user+nice+system from /proc/stat, and the CPU of the
+                                 shell's finished children (wrk), for the "other CPU %" column
   rss PID                        "VmRSS VmHWM" in kB
   reset-hwm PID                  reset VmHWM (echo 5 > /proc/PID/clear_refs)
-  row NAME WRKJSON CPU0 CPU1 PID EXPECT   one table row from wrk's BENCH_JSON line and the CPU
-                                 delta; EXPECT is 2xx or 401 (what counts as a wrong answer)
+  row NAME WRKJSON SNAP0 SNAP1 PID EXPECT   one table row from wrk's BENCH_JSON line and two
+                                 snaps; EXPECT is 2xx or 401 (what counts as a wrong answer).
+                                 "other %": CPU used by everything but the server and wrk while
+                                 wrk ran, in % of all cores (the machine's noise)
   idle-conns PORT N PID          open N keep-alive connections, one GET /index.html each, keep them
                                  open, print the server's RSS (kB) before and with them open
 """
@@ -31,18 +36,32 @@ def status_kb(pid: str, key: str) -> int:
     return 0
 
 
-def row(name: str, wrk_json: str, cpu0: str, cpu1: str, pid: str, expect: str) -> None:
+def snap(pid: str, shell_pid: str) -> str:
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    with open(f"/proc/{shell_pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    children = (int(fields[13]) + int(fields[14])) / tick  # cutime + cstime
+    return f"{cpu_seconds(pid):.3f} {(v[0] + v[1] + v[2]) / tick:.3f} {children:.3f} {time.time():.3f}"
+
+
+def row(name: str, wrk_json: str, snap0: str, snap1: str, pid: str, expect: str) -> None:
     w = json.loads(wrk_json)
     seconds = w["duration_us"] / 1e6
     requests = w["requests"]
-    cpu = float(cpu1) - float(cpu0)
+    s0, s1 = [float(x) for x in snap0.split()], [float(x) for x in snap1.split()]
+    cpu = s1[0] - s0[0]
+    wrk_cpu = s1[2] - s0[2]
+    wall = max(s1[3] - s0[3], 1e-9)
+    other = max(0.0, (s1[1] - s0[1]) - cpu - wrk_cpu) / (wall * (os.cpu_count() or 1))
     socket_errors = w["errors_connect"] + w["errors_read"] + w["errors_write"] + w["errors_timeout"]
     # wrk counts every non-2xx/3xx answer as a status error; for the bad token, 401 is the expected one.
     wrong_status = w["errors_status"] if expect == "2xx" else requests - w["errors_status"]
     bad = socket_errors + wrong_status
     print(
         f"{name:<24} {requests / seconds:>10.0f} {w['lat_p50_us'] / 1000:>8.2f} {w['lat_p99_us'] / 1000:>8.2f}"
-        f" {cpu * 1e6 / max(requests, 1):>9.1f} {status_kb(pid, 'VmHWM') / 1024:>9.1f} {bad:>6}"
+        f" {cpu * 1e6 / max(requests, 1):>9.1f} {status_kb(pid, 'VmHWM') / 1024:>9.1f} {bad:>6} {100 * other:>8.0f}"
     )
 
 
@@ -74,6 +93,8 @@ def main() -> int:
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "cpu":
         print(f"{cpu_seconds(args[0]):.3f}")
+    elif cmd == "snap":
+        print(snap(args[0], args[1]))
     elif cmd == "rss":
         print(status_kb(args[0], "VmRSS"), status_kb(args[0], "VmHWM"))
     elif cmd == "reset-hwm":

@@ -116,17 +116,9 @@ package struct S3Presigner: Sendable {
         credential.append(contentsOf: Self.scopeTail)
         var encodedSignedHeaders: [UInt8] = []
         URIEncoding.append(signedHeaderList, keepingSlash: false, to: &encodedSignedHeaders)
-        var authQuery: [(name: [UInt8], value: [UInt8])] = [
-            (Self.algorithmName, Self.algorithmValue),
-            (Self.credentialName, credential),
-            (Self.dateName, longDate),
-            (Self.expiresName, Array(String(expires).utf8)),
-            (Self.signedHeadersName, encodedSignedHeaders),
-        ]
-        if let encodedToken = credentials.encodedSessionToken {
-            authQuery.append((Self.securityTokenName, encodedToken))
-        }
-        let allQuery = callerQuery + authQuery
+        let auth = AuthParameters(
+            credential: credential, longDate: longDate, expires: expires, signedHeaders: encodedSignedHeaders,
+            securityToken: credentials.encodedSessionToken)
 
         // Stage 1: the canonical request.
         var path = location.pathPrefix
@@ -139,7 +131,7 @@ package struct S3Presigner: Sendable {
         canonical.append(Self.newline)
         canonical.append(contentsOf: path)
         canonical.append(Self.newline)
-        CanonicalQuery.append(encoded: allQuery, to: &canonical)
+        Self.appendCanonicalQuery(callerQuery, auth, to: &canonical)
         canonical.append(Self.newline)
         for header in signed {
             canonical.append(contentsOf: header.name.utf8)
@@ -179,12 +171,11 @@ package struct S3Presigner: Sendable {
         url.append(contentsOf: location.host.utf8)
         url.append(contentsOf: path)
         url.append(UInt8(ascii: "?"))
-        for pair in allQuery {
-            url.append(contentsOf: pair.name)
-            url.append(UInt8(ascii: "="))
-            url.append(contentsOf: pair.value)
+        for pair in callerQuery {
+            Self.appendPair(pair.name, pair.value, to: &url)
             url.append(UInt8(ascii: "&"))
         }
+        Self.appendURLAuthQuery(auth, to: &url)
         url.append(contentsOf: Self.signatureName)
         url.append(UInt8(ascii: "="))
         Self.appendHex(signature, to: &url)
@@ -193,6 +184,80 @@ package struct S3Presigner: Sendable {
             url: String(decoding: url, as: UTF8.self), method: method, headers: clientHeaders,
             expiresAt: Date(timeIntervalSince1970: TimeInterval(amzDate.epochSeconds + Int64(expires))),
             expiresIn: expires)
+    }
+
+    /// The SigV4 query parameters, already encoded.
+    private struct AuthParameters {
+        let credential: [UInt8]
+        let longDate: [UInt8]
+        let expires: Int
+        let signedHeaders: [UInt8]
+        let securityToken: [UInt8]?
+
+        /// botocore's URL order.
+        var urlOrder: [(name: [UInt8], value: [UInt8])] {
+            var pairs: [(name: [UInt8], value: [UInt8])] = [
+                (S3Presigner.algorithmName, S3Presigner.algorithmValue), (S3Presigner.credentialName, credential),
+                (S3Presigner.dateName, longDate), (S3Presigner.expiresName, Array(String(expires).utf8)),
+                (S3Presigner.signedHeadersName, signedHeaders),
+            ]
+            if let securityToken { pairs.append((S3Presigner.securityTokenName, securityToken)) }
+            return pairs
+        }
+    }
+
+    /// The canonical query (names sorted bytewise). Without caller parameters the order of SigV4's
+    /// own names is fixed, so they are written straight out instead of collected and sorted (this
+    /// runs for every pre-signed URL).
+    private static func appendCanonicalQuery(
+        _ callerQuery: [(name: [UInt8], value: [UInt8])], _ auth: AuthParameters, to output: inout [UInt8]
+    ) {
+        guard callerQuery.isEmpty else {
+            CanonicalQuery.append(encoded: callerQuery + auth.urlOrder, to: &output)
+            return
+        }
+        // X-Amz-Algorithm < -Credential < -Date < -Expires < -Security-Token < -SignedHeaders.
+        appendPair(algorithmName, algorithmValue, to: &output)
+        output.append(UInt8(ascii: "&"))
+        appendPair(credentialName, auth.credential, to: &output)
+        output.append(UInt8(ascii: "&"))
+        appendPair(dateName, auth.longDate, to: &output)
+        output.append(UInt8(ascii: "&"))
+        output.append(contentsOf: expiresName)
+        output.append(UInt8(ascii: "="))
+        output.append(contentsOf: String(auth.expires).utf8)
+        if let token = auth.securityToken {
+            output.append(UInt8(ascii: "&"))
+            appendPair(securityTokenName, token, to: &output)
+        }
+        output.append(UInt8(ascii: "&"))
+        appendPair(signedHeadersName, auth.signedHeaders, to: &output)
+    }
+
+    /// SigV4's parameters in botocore's URL order, each followed by `&`.
+    private static func appendURLAuthQuery(_ auth: AuthParameters, to output: inout [UInt8]) {
+        appendPair(algorithmName, algorithmValue, to: &output)
+        output.append(UInt8(ascii: "&"))
+        appendPair(credentialName, auth.credential, to: &output)
+        output.append(UInt8(ascii: "&"))
+        appendPair(dateName, auth.longDate, to: &output)
+        output.append(UInt8(ascii: "&"))
+        output.append(contentsOf: expiresName)
+        output.append(UInt8(ascii: "="))
+        output.append(contentsOf: String(auth.expires).utf8)
+        output.append(UInt8(ascii: "&"))
+        appendPair(signedHeadersName, auth.signedHeaders, to: &output)
+        output.append(UInt8(ascii: "&"))
+        if let token = auth.securityToken {
+            appendPair(securityTokenName, token, to: &output)
+            output.append(UInt8(ascii: "&"))
+        }
+    }
+
+    private static func appendPair(_ name: [UInt8], _ value: [UInt8], to output: inout [UInt8]) {
+        output.append(contentsOf: name)
+        output.append(UInt8(ascii: "="))
+        output.append(contentsOf: value)
     }
 
     private static let newline = UInt8(ascii: "\n")

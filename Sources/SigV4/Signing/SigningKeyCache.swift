@@ -9,7 +9,14 @@ package final class SigningKeyCache: Sendable {
         let scope: CredentialScope
     }
 
-    private let entries: Mutex<[Entry: [UInt8]]>
+    private struct Storage {
+        var entries: [Entry: [UInt8]] = [:]
+        /// The key asked for last: nearly every request asks for it again, and comparing two
+        /// strings is cheaper than hashing four.
+        var last: (entry: Entry, key: [UInt8])?
+    }
+
+    private let storage: Mutex<Storage>
     private let capacity: Int
 
     /// The process-wide cache the signers use by default.
@@ -18,21 +25,28 @@ package final class SigningKeyCache: Sendable {
     /// A cache holding at most `capacity` keys.
     package init(capacity: Int) {
         self.capacity = max(1, capacity)
-        self.entries = Mutex([:])
+        self.storage = Mutex(Storage())
     }
 
     /// The signing key for `scope`, derived on first use.
     package func signingKey(secretAccessKey: String, scope: CredentialScope) -> [UInt8] {
         let entry = Entry(secretAccessKey: secretAccessKey, scope: scope)
-        if let key = entries.withLock({ $0[entry] }) { return key }
+        let cached = storage.withLock { storage -> [UInt8]? in
+            if let last = storage.last, last.entry == entry { return last.key }
+            guard let key = storage.entries[entry] else { return nil }
+            storage.last = (entry, key)
+            return key
+        }
+        if let cached { return cached }
         let key = SigningKey.derive(secretAccessKey: secretAccessKey, scope: scope)
-        entries.withLock { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[entry] = key
+        storage.withLock { storage in
+            if storage.entries.count >= capacity { storage.entries.removeAll(keepingCapacity: true) }
+            storage.entries[entry] = key
+            storage.last = (entry, key)
         }
         return key
     }
 
     /// How many keys are cached (for tests and metrics).
-    package var count: Int { entries.withLock { $0.count } }
+    package var count: Int { storage.withLock { $0.entries.count } }
 }

@@ -34,6 +34,7 @@ extension ServiceConfiguration {
         let endpoint = try reader.url("S3_ENDPOINT", allowHTTP: true)
         let pathStyle = try reader.bool("S3_FORCE_PATH_STYLE") ?? (endpoint != nil)
         let rateLimit = try reader.integer("RATE_LIMIT_PER_MINUTE", in: 0...1_000_000) ?? 60
+        let tokenCacheSize = try reader.integer("TOKEN_CACHE_SIZE", in: 0...1_000_000) ?? 10_000
         let clientIDs = try reader.list("COGNITO_CLIENT_ID")
         for clientID in clientIDs where !clientID.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) {
             throw ConfigurationError(
@@ -52,6 +53,19 @@ extension ServiceConfiguration {
         let trustedProxies = try reader.string("TRUSTED_PROXIES") ?? ""
         let delay = try reader.seconds("SHUTDOWN_DELAY") ?? (mode == .aws ? .seconds(5) : .zero)
         let grace = try reader.seconds("SHUTDOWN_GRACE") ?? .seconds(25)
+        var http = HTTPLimits()
+        http.headerTimeout = try reader.timeout("HTTP_HEADER_TIMEOUT") ?? http.headerTimeout
+        http.bodyTimeout = try reader.timeout("HTTP_BODY_TIMEOUT") ?? http.bodyTimeout
+        http.idleTimeout = try reader.timeout("HTTP_IDLE_TIMEOUT") ?? http.idleTimeout
+        http.writeTimeout = try reader.timeout("HTTP_WRITE_TIMEOUT") ?? http.writeTimeout
+        http.maxConnections = try reader.integer("MAX_CONNECTIONS", in: 1...1_000_000) ?? http.maxConnections
+        let refreshInterval = try reader.integer("JWKS_REFRESH_INTERVAL", in: 60...86_400).map { Duration.seconds($0) }
+        let cooldown = try reader.integer("JWKS_UNKNOWN_KID_COOLDOWN", in: 1...3600).map { Duration.seconds($0) }
+        let cognitoEndpoint = try reader.url("COGNITO_ENDPOINT", allowHTTP: false, loopbackHTTP: true)
+        if cognitoEndpoint != nil, mode == .local {
+            throw ConfigurationError(
+                setting: "COGNITO_ENDPOINT", problem: "is only used in aws mode (local mode serves its own)")
+        }
 
         if mode == .aws {
             if issuer == nil {
@@ -71,15 +85,21 @@ extension ServiceConfiguration {
                 throw ConfigurationError(setting: "UPLOAD_BUCKET", problem: "is required in aws mode")
             }
         }
-        return ServiceConfiguration(
+        var configuration = ServiceConfiguration(
             mode: mode, host: host, port: port, uploadBucket: bucket ?? "uploads", uploadURLExpiry: expiry,
             maxUploadBytes: maxBytes, allowedContentTypes: contentTypes, corsAllowedOrigins: origins,
             staticDirectory: staticDirectory, s3Endpoint: endpoint, s3ForcePathStyle: pathStyle,
-            rateLimitPerMinute: rateLimit, region: region, cognitoUserPoolID: poolID, cognitoClientIDs: clientIDs,
+            rateLimitPerMinute: rateLimit, tokenCacheSize: tokenCacheSize, region: region, cognitoUserPoolID: poolID,
+            cognitoClientIDs: clientIDs,
             cognitoIssuer: issuer, cognitoJWKSURL: jwksURL, cognitoJWKSFile: jwksFile, cognitoTokenUse: tokenUse,
             cognitoRequiredGroups: groups, localDataDirectory: dataDirectory, localUsers: users,
             logFormat: logFormat, logLevel: logLevel, trustedProxies: trustedProxies, shutdownDelay: delay,
             shutdownGrace: grace)
+        configuration.http = http
+        configuration.jwksRefreshInterval = refreshInterval ?? configuration.jwksRefreshInterval
+        configuration.jwksUnknownKeyCooldown = cooldown ?? configuration.jwksUnknownKeyCooldown
+        configuration.cognitoEndpoint = cognitoEndpoint.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        return configuration
     }
 
     static func validateOrigin(_ entry: String) throws(ConfigurationError) -> String {

@@ -21,6 +21,7 @@ extension ServiceConfiguration {
             ("S3_ENDPOINT", s3Endpoint ?? "(AWS regional endpoint)"),
             ("S3_FORCE_PATH_STYLE", String(s3ForcePathStyle)),
             ("RATE_LIMIT_PER_MINUTE", String(rateLimitPerMinute)),
+            ("TOKEN_CACHE_SIZE", String(tokenCacheSize)),
             ("AWS_REGION", region),
             ("COGNITO_USER_POOL_ID", cognitoUserPoolID ?? "(none)"),
             ("COGNITO_CLIENT_ID", joined(cognitoClientIDs)),
@@ -36,6 +37,14 @@ extension ServiceConfiguration {
             ("TRUSTED_PROXIES", trustedProxies.isEmpty ? "(none)" : trustedProxies),
             ("SHUTDOWN_DELAY", Self.seconds(shutdownDelay)),
             ("SHUTDOWN_GRACE", Self.seconds(shutdownGrace)),
+            ("HTTP_HEADER_TIMEOUT", Self.seconds(http.headerTimeout)),
+            ("HTTP_BODY_TIMEOUT", Self.seconds(http.bodyTimeout)),
+            ("HTTP_IDLE_TIMEOUT", Self.seconds(http.idleTimeout)),
+            ("HTTP_WRITE_TIMEOUT", Self.seconds(http.writeTimeout)),
+            ("MAX_CONNECTIONS", String(http.maxConnections)),
+            ("JWKS_REFRESH_INTERVAL", Self.seconds(jwksRefreshInterval)),
+            ("JWKS_UNKNOWN_KID_COOLDOWN", Self.seconds(jwksUnknownKeyCooldown)),
+            ("COGNITO_ENDPOINT", cognitoEndpoint ?? "(derived from the issuer)"),
         ]
     }
 

@@ -36,6 +36,11 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses a bare address (`10.0.0.1`, `2001:db8::1`, `fe80::1%eth0`); `nil` for anything else.
     init?(_ text: some StringProtocol) {
+        // The common case, a dotted quad, without a String copy or a C call (it runs per request).
+        if let value = IPAddress.parseIPv4(text.utf8) {
+            self.init(v4: value)
+            return
+        }
         var address = String(text)
         if let percent = address.firstIndex(of: "%") {
             address = String(address[..<percent])
@@ -59,10 +64,42 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A dotted quad exactly as glibc's `inet_pton(AF_INET)` accepts it: four decimal parts of
+    /// 0-255, no leading zeros, nothing else.
+    static func parseIPv4(_ bytes: some Collection<UInt8>) -> UInt32? {
+        var value: UInt32 = 0
+        var part: UInt32 = 0
+        var digits = 0
+        var parts = 0
+        for byte in bytes {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                if digits > 0 && part == 0 { return nil }
+                part = part * 10 + UInt32(byte - UInt8(ascii: "0"))
+                guard part <= 255 else { return nil }
+                digits += 1
+            } else if byte == UInt8(ascii: ".") && digits > 0 && parts < 3 {
+                value = value << 8 | part
+                parts += 1
+                part = 0
+                digits = 0
+            } else {
+                return nil
+            }
+        }
+        guard parts == 3, digits > 0 else { return nil }
+        return value << 8 | part
+    }
+
+    /// Whether `text` holds only ASCII digits and dots: such a peer address is either a canonical
+    /// dotted quad (what `inet_ntop` writes, and what ``description`` gives back) or no address.
+    static func isDigitsAndDots(_ text: String) -> Bool {
+        text.utf8.allSatisfy { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: ".") }
+    }
+
     /// Parses one hop as proxies write it: surrounding spaces and quotes, an optional port
     /// (`10.0.0.1:443`, `[2001:db8::1]:443`), or brackets alone (`[::1]`).
     init?(hop text: some StringProtocol) {
-        var hop = Substring(text).trimmingCharacters(in: " \t\"")
+        var hop = Substring(text).trimmingSpacesAndQuotes()
         if hop.first == "[" {
             guard let close = hop.firstIndex(of: "]") else { return nil }
             let rest = hop[hop.index(after: close)...]
@@ -77,30 +114,29 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// The canonical text form (`inet_ntop`): `10.0.0.1`, `2001:db8::1`.
     var description: String {
-        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
-        switch family {
-        case .v4:
-            var storage = in_addr(s_addr: UInt32(truncatingIfNeeded: low).bigEndian)
-            guard inet_ntop(AF_INET, &storage, &buffer, socklen_t(buffer.count)) != nil else { return "" }
-        case .v6:
-            var bytes = [UInt8](repeating: 0, count: 16)
-            for index in 0..<8 {
-                bytes[index] = UInt8(truncatingIfNeeded: high >> (56 - 8 * index))
-                bytes[index + 8] = UInt8(truncatingIfNeeded: low >> (56 - 8 * index))
-            }
-            var storage = in6_addr()
-            withUnsafeMutableBytes(of: &storage) { $0.copyBytes(from: bytes) }
-            guard inet_ntop(AF_INET6, &storage, &buffer, socklen_t(buffer.count)) != nil else { return "" }
+        if family == .v4 {
+            let value = UInt32(truncatingIfNeeded: low)
+            return "\(value >> 24).\(value >> 16 & 0xFF).\(value >> 8 & 0xFF).\(value & 0xFF)"
         }
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<8 {
+            bytes[index] = UInt8(truncatingIfNeeded: high >> (56 - 8 * index))
+            bytes[index + 8] = UInt8(truncatingIfNeeded: low >> (56 - 8 * index))
+        }
+        var storage = in6_addr()
+        withUnsafeMutableBytes(of: &storage) { $0.copyBytes(from: bytes) }
+        guard inet_ntop(AF_INET6, &storage, &buffer, socklen_t(buffer.count)) != nil else { return "" }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 
 extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> Substring {
+    fileprivate func trimmingSpacesAndQuotes() -> Substring {
+        func isTrimmed(_ character: Character) -> Bool { character == " " || character == "\t" || character == "\"" }
         var result = self
-        while let first = result.first, set.contains(first) { result = result.dropFirst() }
-        while let last = result.last, set.contains(last) { result = result.dropLast() }
+        while let first = result.first, isTrimmed(first) { result = result.dropFirst() }
+        while let last = result.last, isTrimmed(last) { result = result.dropLast() }
         return result
     }
 }

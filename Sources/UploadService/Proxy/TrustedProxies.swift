@@ -50,8 +50,14 @@ package struct TrustedProxies: Sendable, CustomStringConvertible {
     ///   untrusted address in the chain. A malformed hop ends the walk at the last believed address,
     ///   and a chain of trusted addresses only yields its leftmost one.
     package func clientAddress(peer: String, forwardedFor: String?) -> String {
+        // Runs per request. A dotted-quad peer (what the server's accept reports for IPv4) is its
+        // own canonical form; with nobody trusted, the header is never read.
+        let peerIsDottedQuad = IPAddress.isDigitsAndDots(peer)
+        if blocks.isEmpty && peerIsDottedQuad { return peer }
         guard let peerAddress = IPAddress(hop: peer) else { return peer }
-        guard isTrusted(peerAddress), let forwardedFor else { return peerAddress.description }
+        guard isTrusted(peerAddress), let forwardedFor else {
+            return peerIsDottedQuad ? peer : peerAddress.description
+        }
         var current = peerAddress
         for hop in forwardedFor.split(separator: ",").reversed() {
             guard let address = IPAddress(hop: hop) else { break }

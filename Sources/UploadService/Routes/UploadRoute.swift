@@ -144,6 +144,8 @@ package struct UploadRoute: Sendable {
     }
 
     func corsHeaders(_ origin: String?) -> HTTPHeaders {
+        // Most requests carry no Origin (curl, servers): their one header never changes.
+        guard origin != nil else { return Self.varyOrigin }
         var headers = HTTPHeaders()
         for (name, value) in cors.responseHeaders(origin: origin).sorted(by: { $0.key < $1.key }) {
             headers.add(name, value)
@@ -151,9 +153,20 @@ package struct UploadRoute: Sendable {
         return headers
     }
 
+    /// What ``CORSPolicy/responseHeaders(origin:)`` gives for a request without `Origin`.
+    static let varyOrigin: HTTPHeaders = ["Vary": "Origin"]
+
     /// `application/json`, with or without parameters such as `charset=utf-8`.
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
+        // The usual value exactly, in any case, without splitting, trimming and lowering copies.
+        if contentType.utf8.count == 16
+            && zip(contentType.utf8, "application/json".utf8).allSatisfy({
+                $1 == UInt8(ascii: "/") ? $0 == $1 : $0 | 0x20 == $1
+            })
+        {
+            return true
+        }
         let essence = contentType.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingASCIIWhitespace() }
         return essence?.lowercased() == "application/json"
     }

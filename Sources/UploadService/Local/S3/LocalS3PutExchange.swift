@@ -41,6 +41,7 @@ final class LocalS3PutExchange {
     private var upload: ObjectUpload?
     private var expectedLength: Int64 = 0
     private var expectedChecksum: (base64: String, digest: [UInt8])?
+    private var expectedMD5: [UInt8]?
     private var noOverwrite = false
     private var contentType: String?
 
@@ -86,6 +87,12 @@ final class LocalS3PutExchange {
                 throw .invalidRequest("Value for x-amz-checksum-sha256 header is invalid.")
             }
             expectedChecksum = (checksum, Array(digest))
+        }
+        if let contentMD5 = head.header("Content-MD5") {
+            guard let digest = Data(base64Encoded: contentMD5), digest.count == MD5.byteCount else {
+                throw .invalidDigest
+            }
+            expectedMD5 = Array(digest)
         }
         let conditions = head.values("If-None-Match")
         if !conditions.isEmpty {
@@ -138,13 +145,15 @@ final class LocalS3PutExchange {
     func end() -> S3Reply {
         guard let upload else { return errorReply(.internalError) }
         guard upload.byteCount == expectedLength else { return fail(.incompleteBody) }
-        let digest: [UInt8]
-        do { digest = try upload.finishWriting() } catch { return fail(error) }
-        if let expectedChecksum, !constantTimeEquals(digest, expectedChecksum.digest) { return fail(.badDigest) }
-        // S3's ETag for a single PUT is the MD5 of the body. CryptoPrimitives has no MD5 (nothing
-        // else needs it), and clients treat ETags as opaque strings, so ours is the first half of
-        // the SHA-256, hex, quoted like S3's.
-        let eTag = "\"" + Hex.encode(digest.prefix(16)) + "\""
+        let digests: ObjectUpload.Digests
+        do { digests = try upload.finishWriting() } catch { return fail(error) }
+        // S3 checks Content-MD5 before the flexible checksum.
+        if let expectedMD5, !constantTimeEquals(digests.md5, expectedMD5) { return fail(.badContentMD5) }
+        if let expectedChecksum, !constantTimeEquals(digests.sha256, expectedChecksum.digest) {
+            return fail(.badDigest)
+        }
+        // S3's ETag for a single, unencrypted or SSE-S3 PUT: the MD5 of the body, hex, quoted.
+        let eTag = "\"" + Hex.encode(digests.md5) + "\""
         let metadata = LocalObjectStore.Metadata(
             bucket: context.store.bucket, key: key ?? "", size: expectedLength, contentType: contentType,
             checksumSHA256: expectedChecksum?.base64, eTag: eTag)

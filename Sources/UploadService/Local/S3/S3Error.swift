@@ -32,6 +32,10 @@ struct S3Error: Error, Sendable, Equatable {
     static let badDigest = S3Error(
         status: 400, code: "BadDigest",
         message: "The SHA256 you specified did not match the calculated checksum.")
+    static let badContentMD5 = S3Error(
+        status: 400, code: "BadDigest", message: "The Content-MD5 you specified did not match what we received.")
+    static let invalidDigest = S3Error(
+        status: 400, code: "InvalidDigest", message: "The Content-MD5 you specified was not valid.")
     static func invalidRequest(_ message: String) -> S3Error {
         S3Error(status: 400, code: "InvalidRequest", message: message)
     }

@@ -8,6 +8,7 @@ final class ObjectUpload {
     private var fd: Int32
     let temporaryPath: String
     private var hasher: SHA256.Hasher?
+    private var md5: MD5.Hasher?
     private var finished = false
     /// Bytes written so far.
     private(set) var byteCount: Int64 = 0
@@ -17,6 +18,7 @@ final class ObjectUpload {
         self.fd = fd
         self.temporaryPath = temporaryPath
         hasher = SHA256.Hasher()
+        md5 = MD5.Hasher()
     }
 
     deinit { discard() }
@@ -28,21 +30,32 @@ final class ObjectUpload {
             throw .internalError(error.description)
         }
         hasher?.update(bytes)
+        md5?.update(bytes)
         byteCount += Int64(bytes.count)
     }
 
-    /// Syncs and closes the file and returns the SHA-256 of everything written.
-    func finishWriting() throws(S3Error) -> [UInt8] {
-        guard fd >= 0, let hasher = hasher.take() else { throw .internalError("upload finished twice") }
+    /// The digests of a finished upload's bytes.
+    struct Digests {
+        /// SHA-256 (what `x-amz-checksum-sha256` is checked against).
+        var sha256: [UInt8]
+        /// MD5 (S3's single-PUT `ETag`, and what `Content-MD5` is checked against).
+        var md5: [UInt8]
+    }
+
+    /// Syncs and closes the file and returns the digests of everything written.
+    func finishWriting() throws(S3Error) -> Digests {
+        guard fd >= 0, let hasher = hasher.take(), let md5 = md5.take() else {
+            throw .internalError("upload finished twice")
+        }
         let synced = fsync(fd) == 0
         let code = errno
         close(fd)
         fd = -1
-        let digest = hasher.finalize()
+        let digests = Digests(sha256: hasher.finalize(), md5: md5.finalize())
         guard synced else {
             throw .internalError(LocalModeError.fileSystem("syncing", path: temporaryPath, errno: code).description)
         }
-        return digest
+        return digests
     }
 
     /// Moves the written file to `key` (see `LocalObjectStore.commit`).
