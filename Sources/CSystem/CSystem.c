@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <unistd.h>
 
 int su_accept4_nonblocking(int fd, struct sockaddr *address, socklen_t *length) {
@@ -225,6 +226,8 @@ int su_stat(const char *path, int64_t *size, int64_t *modifiedSeconds, int64_t *
     *isRegular = S_ISREG(info.st_mode) ? 1 : 0;
     return 0;
 }
+
+int su_trim_memory(void) { return malloc_trim(0); }
 
 void su_set_thread_name(const char *name) { pthread_setname_np(pthread_self(), name); }
 

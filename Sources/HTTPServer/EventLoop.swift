@@ -44,6 +44,11 @@ final class EventLoop: @unchecked Sendable {
     private var addressBuffer = [CChar](repeating: 0, count: 64)
     private var eventsBuffer = [UInt32](repeating: 0, count: Int(maxEvents))
     private var dataBuffer = [UInt64](repeating: 0, count: Int(maxEvents))
+    /// Idle connections that gave their buffers back since the last trim (see `trimMemoryIfWorthIt`).
+    var releasedIdleBuffers = 0
+    /// Open connections on this loop, and the most since the last trim.
+    private var liveConnections = 0
+    private var peakSinceTrim = 0
     /// Every loop of the server, this one included; set before the threads start, then read-only.
     var peers: [EventLoop] = []
 
@@ -199,6 +204,24 @@ final class EventLoop: @unchecked Sendable {
             connection.checkDeadlines(now: now)
             if draining && !connection.closed { connection.drain() }
         }
+        trimMemoryIfWorthIt()
+    }
+
+    /// Connections closed or gone idle since the last trim before it is worth one.
+    private static let trimThreshold = 256
+
+    /// glibc keeps freed heap pages: after a burst (an attack cut off, thousands of connections
+    /// gone idle) the process would stay at its peak size. Hand the pages back once such a burst
+    /// has passed: at least `trimThreshold` connections closed and at most half the peak left, or
+    /// as many gave back their idle buffers. malloc_trim walks the heap, so it runs only then,
+    /// never per request.
+    private func trimMemoryIfWorthIt() {
+        let closedSincePeak = peakSinceTrim - liveConnections
+        let burstEnded = closedSincePeak >= Self.trimThreshold && liveConnections * 2 <= peakSinceTrim
+        guard burstEnded || releasedIdleBuffers >= Self.trimThreshold else { return }
+        _ = su_trim_memory()
+        peakSinceTrim = liveConnections
+        releasedIdleBuffers = 0
     }
 
     // MARK: - Accepting
@@ -279,6 +302,8 @@ final class EventLoop: @unchecked Sendable {
             connections.append(contentsOf: repeatElement(nil, count: slot + 1 - connections.count))
         }
         connections[slot] = connection
+        liveConnections += 1
+        peakSinceTrim = max(peakSinceTrim, liveConnections)
         if su_epoll_ctl(epollFD, su_epoll_ctl_add(), fd, su_epollin(), token(connection)) != 0 {
             connection.close()
         }
@@ -298,6 +323,7 @@ final class EventLoop: @unchecked Sendable {
         let slot = Int(connection.fd)
         if slot < connections.count, connections[slot] === connection {
             connections[slot] = nil
+            liveConnections -= 1
         }
         // close() also removes the descriptor from the epoll set.
         if reset {

@@ -91,6 +91,10 @@ package final class HTTPServer: Sendable {
     /// True once `beginDraining()` or `shutdown` was called.
     package var isDraining: Bool { context.isDraining }
 
+    /// How many times an idle keep-alive connection gave its buffers back (they are allocated
+    /// again by its next request).
+    package var idleBufferReleases: Int { context.idleBufferReleases.load(ordering: .relaxed) }
+
     /// Connections currently open, across loops.
     package var openConnectionCount: Int { context.openConnections.load(ordering: .relaxed) }
 

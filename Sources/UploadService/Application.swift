@@ -144,12 +144,14 @@ package final class Application: Sendable {
                 let fetcher = JWKSFetcher(url: configuration.cognitoJWKSURL ?? "", client: httpClient)
                 keySource = .fetcher { try await fetcher.fetch() }
             }
-            cognitoEndpoint = Self.cognitoEndpoint(issuer: issuer)
+            cognitoEndpoint = configuration.cognitoEndpoint ?? Self.cognitoEndpoint(issuer: issuer)
             userPoolID = configuration.cognitoUserPoolID ?? issuer.split(separator: "/").last.map(String.init) ?? ""
             clientID = configuration.cognitoClientIDs.first ?? ""
         }
 
-        let keyStore = JWKSKeyStore(source: keySource, now: now)
+        let keyStore = JWKSKeyStore(
+            source: keySource, refreshInterval: configuration.jwksRefreshInterval,
+            unknownKeyCooldown: configuration.jwksUnknownKeyCooldown, now: now)
         self.keyStore = keyStore
         // Keys that need no network are installed before the listener opens, so the first request
         // after the URL is announced is served, not refused with 503 (found flaky on a loaded CI
@@ -198,6 +200,11 @@ package final class Application: Sendable {
         var serverConfiguration = HTTPServerConfiguration()
         serverConfiguration.host = configuration.host
         serverConfiguration.port = port
+        serverConfiguration.headerTimeout = configuration.http.headerTimeout
+        serverConfiguration.bodyTimeout = configuration.http.bodyTimeout
+        serverConfiguration.idleTimeout = configuration.http.idleTimeout
+        serverConfiguration.writeTimeout = configuration.http.writeTimeout
+        serverConfiguration.maxConnections = configuration.http.maxConnections
         let s3Origin = ContentSecurityPolicy.origin(of: "\(location.scheme)://\(location.host)")
         serverConfiguration.contentSecurityPolicy = ContentSecurityPolicy.policy(
             connectOrigins: [ContentSecurityPolicy.origin(of: cognitoEndpoint), s3Origin].compactMap { $0 })

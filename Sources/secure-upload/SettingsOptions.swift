@@ -93,6 +93,30 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong("shutdown-grace"), help: SettingsOptions.help("SHUTDOWN_GRACE"))
     var shutdownGrace: String?
 
+    @Option(name: .customLong("http-header-timeout"), help: SettingsOptions.help("HTTP_HEADER_TIMEOUT"))
+    var httpHeaderTimeout: String?
+
+    @Option(name: .customLong("http-body-timeout"), help: SettingsOptions.help("HTTP_BODY_TIMEOUT"))
+    var httpBodyTimeout: String?
+
+    @Option(name: .customLong("http-idle-timeout"), help: SettingsOptions.help("HTTP_IDLE_TIMEOUT"))
+    var httpIdleTimeout: String?
+
+    @Option(name: .customLong("http-write-timeout"), help: SettingsOptions.help("HTTP_WRITE_TIMEOUT"))
+    var httpWriteTimeout: String?
+
+    @Option(name: .customLong("max-connections"), help: SettingsOptions.help("MAX_CONNECTIONS"))
+    var maxConnections: String?
+
+    @Option(name: .customLong("jwks-refresh-interval"), help: SettingsOptions.help("JWKS_REFRESH_INTERVAL"))
+    var jwksRefreshInterval: String?
+
+    @Option(name: .customLong("jwks-unknown-kid-cooldown"), help: SettingsOptions.help("JWKS_UNKNOWN_KID_COOLDOWN"))
+    var jwksUnknownKidCooldown: String?
+
+    @Option(name: .customLong("cognito-endpoint"), help: SettingsOptions.help("COGNITO_ENDPOINT"))
+    var cognitoEndpoint: String?
+
     /// The flags given, keyed by setting name.
     var values: [String: String] {
         let pairs: [(String, String?)] = [
@@ -124,6 +148,14 @@ struct SettingsOptions: ParsableArguments {
             ("TRUSTED_PROXIES", trustedProxies),
             ("SHUTDOWN_DELAY", shutdownDelay),
             ("SHUTDOWN_GRACE", shutdownGrace),
+            ("HTTP_HEADER_TIMEOUT", httpHeaderTimeout),
+            ("HTTP_BODY_TIMEOUT", httpBodyTimeout),
+            ("HTTP_IDLE_TIMEOUT", httpIdleTimeout),
+            ("HTTP_WRITE_TIMEOUT", httpWriteTimeout),
+            ("MAX_CONNECTIONS", maxConnections),
+            ("JWKS_REFRESH_INTERVAL", jwksRefreshInterval),
+            ("JWKS_UNKNOWN_KID_COOLDOWN", jwksUnknownKidCooldown),
+            ("COGNITO_ENDPOINT", cognitoEndpoint),
         ]
         var values: [String: String] = [:]
         for (name, value) in pairs { if let value { values[name] = value } }

@@ -64,6 +64,19 @@ struct AppAWSModeTests {
         await application.shutdown(gracePeriod: .seconds(1))
     }
 
+    @Test("COGNITO_ENDPOINT points the page (config.json and the CSP) at another Cognito endpoint")
+    func cognitoEndpointOverride() async throws {
+        let application = try start(["COGNITO_ENDPOINT": "http://127.0.0.1:5999"], client: UnreachableHTTPClient())
+        let config = try await RawHTTPClient.send(port: application.port, method: "GET", target: "/config.json").json
+        #expect(config["cognitoEndpoint"] as? String == "http://127.0.0.1:5999/")
+        try Data("<!doctype html><title>x</title>\n".utf8).write(
+            to: URL(fileURLWithPath: application.configuration.staticDirectory + "/index.html"))
+        let page = try await RawHTTPClient.send(port: application.port, method: "GET", target: "/")
+        #expect(page.status == 200)
+        #expect(page.header("Content-Security-Policy")?.contains("http://127.0.0.1:5999") == true)
+        await application.shutdown(gracePeriod: .seconds(1))
+    }
+
     @Test("keys from COGNITO_JWKS_FILE and credentials from the environment make it ready")
     func readyFromFileAndEnvironment() async throws {
         let jwks = FileManager.default.temporaryDirectory.appendingPathComponent("su-jwks-\(UUID()).json").path

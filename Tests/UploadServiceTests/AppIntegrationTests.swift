@@ -56,6 +56,16 @@ struct AppIntegrationTests {
         }
     }
 
+    @Test("HTTP_HEADER_TIMEOUT reaches the server: an unfinished head gets 408 long before the 10 s default")
+    func headerTimeoutSetting() async throws {
+        try await withApp(["HTTP_HEADER_TIMEOUT": "0.5"]) { app in
+            // The read gives up after 5 s without a byte: an answer within it proves the setting.
+            let answer = try await RawHTTPClient.sendBytes(
+                port: app.port, Array("GET /healthz HTTP/1.1\r\nHost: x\r\n".utf8), readTimeout: 5)
+            #expect(answer.status == 408)
+        }
+    }
+
     @Test("a signed-in user gets a URL whose PUT stores the exact bytes under uploads/<their sub>/")
     func happyPath() async throws {
         try await withApp { app in

@@ -115,6 +115,20 @@ struct ConfigurationTests {
         (["LOG_LEVEL": "loud"], "LOG_LEVEL", "not one of trace"),
         (["SHUTDOWN_DELAY": "-1"], "SHUTDOWN_DELAY", "not a number of seconds"),
         (["SHUTDOWN_GRACE": "soon"], "SHUTDOWN_GRACE", "not a number of seconds"),
+        (["HTTP_HEADER_TIMEOUT": "0"], "HTTP_HEADER_TIMEOUT", "at least 0.1 seconds"),
+        (["HTTP_BODY_TIMEOUT": "forever"], "HTTP_BODY_TIMEOUT", "not a number of seconds"),
+        (["HTTP_IDLE_TIMEOUT": "3601"], "HTTP_IDLE_TIMEOUT", "between 0 and 3600"),
+        (["HTTP_WRITE_TIMEOUT": "-3"], "HTTP_WRITE_TIMEOUT", "not a number of seconds"),
+        (["MAX_CONNECTIONS": "0"], "MAX_CONNECTIONS", "out of range"),
+        (["JWKS_REFRESH_INTERVAL": "5"], "JWKS_REFRESH_INTERVAL", "out of range"),
+        (["JWKS_UNKNOWN_KID_COOLDOWN": "0"], "JWKS_UNKNOWN_KID_COOLDOWN", "out of range"),
+        (["COGNITO_ENDPOINT": "https://cognito.example.com/"], "COGNITO_ENDPOINT", "only used in aws mode"),
+        (
+            [
+                "COGNITO_USER_POOL_ID": "us-east-1_abc", "COGNITO_CLIENT_ID": "abc", "UPLOAD_BUCKET": "bucket1",
+                "COGNITO_ENDPOINT": "http://cognito.example.com/",
+            ], "COGNITO_ENDPOINT", "must use https"
+        ),
         (
             ["SECURE_UPLOAD_MODE": "aws", "COGNITO_CLIENT_ID": "abc", "UPLOAD_BUCKET": "bucket1"],
             "COGNITO_USER_POOL_ID", "required in aws mode"
@@ -128,6 +142,28 @@ struct ConfigurationTests {
             "required in aws mode"
         ),
     ]
+
+    @Test("HTTP limits, JWKS timing and the page's Cognito endpoint default as documented and are read when set")
+    func serverAndKeySettings() throws {
+        let defaults = try ServiceConfiguration.load(from: [:])
+        #expect(defaults.http == ServiceConfiguration.HTTPLimits())
+        #expect(defaults.http.idleTimeout == .seconds(75) && defaults.http.maxConnections == 10_000)
+        #expect(defaults.jwksRefreshInterval == .seconds(3600) && defaults.jwksUnknownKeyCooldown == .seconds(10))
+        #expect(defaults.cognitoEndpoint == nil)
+        let set = try ServiceConfiguration.load(from: [
+            "COGNITO_USER_POOL_ID": "us-east-1_abc", "COGNITO_CLIENT_ID": "abc", "UPLOAD_BUCKET": "bucket1",
+            "HTTP_HEADER_TIMEOUT": "2.5", "HTTP_BODY_TIMEOUT": "12", "HTTP_IDLE_TIMEOUT": "350",
+            "HTTP_WRITE_TIMEOUT": "9", "MAX_CONNECTIONS": "512", "JWKS_REFRESH_INTERVAL": "900",
+            "JWKS_UNKNOWN_KID_COOLDOWN": "30", "COGNITO_ENDPOINT": "http://127.0.0.1:5000",
+        ])
+        #expect(set.http.headerTimeout == .milliseconds(2500) && set.http.bodyTimeout == .seconds(12))
+        #expect(set.http.idleTimeout == .seconds(350) && set.http.writeTimeout == .seconds(9))
+        #expect(set.http.maxConnections == 512)
+        #expect(set.jwksRefreshInterval == .seconds(900) && set.jwksUnknownKeyCooldown == .seconds(30))
+        #expect(set.cognitoEndpoint == "http://127.0.0.1:5000/")
+        let summary = Dictionary(uniqueKeysWithValues: set.redactedSummary.map { ($0.name, $0.value) })
+        #expect(summary["HTTP_HEADER_TIMEOUT"] == "2.5s" && summary["MAX_CONNECTIONS"] == "512")
+    }
 
     @Test("each bad setting stops start-up with one line naming it and what is wrong", arguments: badSettings)
     func badSetting(settings: [String: String], setting: String, fragment: String) {

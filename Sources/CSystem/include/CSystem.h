@@ -84,6 +84,10 @@ int su_random_bytes(void *buffer, size_t length);
 void su_eventfd_signal(int fd);
 void su_eventfd_drain(int fd);
 
+/// malloc_trim(0): gives free heap pages of every malloc arena back to the kernel (glibc keeps
+/// them otherwise). Returns 1 if memory was released.
+int su_trim_memory(void);
+
 /// Names the calling thread (at most 15 bytes are kept), for top -H, perf and debuggers.
 void su_set_thread_name(const char *name);
 

@@ -1,6 +1,7 @@
 import CSystem
 import Glibc
 import Logging
+import Synchronization
 
 /// One client connection. It belongs to one event loop and is only ever touched on that loop's
 /// thread, so it needs no lock. It reads, feeds the parser, runs handlers, queues responses in
@@ -61,6 +62,8 @@ final class Connection {
     private var bodyProgress: Int64 = 0
     private var writeProgress: Int64 = 0
     private var lingerDeadline: Int64 = 0
+    /// Set when an idle connection gave its buffers back; cleared by the next read.
+    private var buffersReleased = false
 
     init(fd: Int32, generation: UInt32, remoteAddress: String, loop: EventLoop, context: ServerContext) {
         self.fd = fd
@@ -101,6 +104,7 @@ final class Connection {
     }
 
     private func readable() {
+        buffersReleased = false
         let count = loop.read(fd)
         if count == 0 {
             peerClosed()
@@ -477,10 +481,31 @@ final class Connection {
             return
         }
         if parser.isIdle && pendingInput.isEmpty {
-            if now - lastActivity >= context.idleTimeout { close() }
+            if now - lastActivity >= context.idleTimeout {
+                close()
+            } else if now - lastActivity >= Self.releaseAfterIdle {
+                releaseIdleMemory()
+            }
             return
         }
         if now - requestStart >= context.headerTimeout { timeOut(code: "header_timeout") }
+    }
+
+    /// How long a keep-alive connection waits for its next request before giving back its buffers;
+    /// a busy connection keeps them and does not allocate per request.
+    private static let releaseAfterIdle: Int64 = 1_000_000_000
+
+    /// Frees what an idle connection does not need: the parser's head buffer and the (empty)
+    /// output and input queues' storage. Thousands of idle keep-alive connections then cost little
+    /// more than their `Connection` objects.
+    private func releaseIdleMemory() {
+        guard !buffersReleased else { return }
+        buffersReleased = true
+        parser.releaseIdleBuffers()
+        if output.isEmpty { output = [] }
+        if pendingInput.isEmpty { pendingInput = [] }
+        loop.releasedIdleBuffers += 1
+        context.idleBufferReleases.add(1, ordering: .relaxed)
     }
 
     private func timeOut(code: String) {

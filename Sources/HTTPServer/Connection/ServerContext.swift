@@ -13,6 +13,9 @@ final class ServerContext: Sendable {
     let draining = Atomic<Bool>(false)
     /// Round-robin cursor for handing accepted connections to loops.
     let nextLoop = Atomic<Int>(0)
+    /// How many times an idle connection gave its buffers back (tests watch it; rare, so relaxed
+    /// atomic adds cost nothing that matters).
+    let idleBufferReleases = Atomic<Int>(0)
     let headerTimeout: Int64
     let bodyTimeout: Int64
     let idleTimeout: Int64

@@ -48,7 +48,13 @@ package struct HTTPRequestParser: Sendable {
     package init(limits: HTTPParserLimits = HTTPParserLimits()) {
         self.limits = limits
         self.bodyLimit = limits.defaultBodyLimit
-        headBuffer.reserveCapacity(1024)
+    }
+
+    /// Frees the head buffer while no request is in progress, so an idle keep-alive connection
+    /// holds no heap memory for it; the next request allocates it again.
+    package mutating func releaseIdleBuffers() {
+        guard isIdle, headBuffer.capacity > 0 else { return }
+        headBuffer = []
     }
 
     /// True between requests: no byte of a next request has been consumed yet.
@@ -56,6 +62,9 @@ package struct HTTPRequestParser: Sendable {
         if case .head = state { return headBuffer.isEmpty && !sawCR }
         return false
     }
+
+    /// Bytes reserved for the head buffer (for tests of `releaseIdleBuffers`).
+    var headBufferCapacity: Int { headBuffer.capacity }
 
     /// True while reading a head (some bytes of it consumed), as opposed to a body.
     package var isReadingHead: Bool {
@@ -191,6 +200,9 @@ package struct HTTPRequestParser: Sendable {
 
     private mutating func append(_ input: Span<UInt8>, _ range: Range<Int>) {
         guard !range.isEmpty else { return }
+        // Allocated on first use (not per connection): most heads fit in 1 KB, so a keep-alive
+        // connection reuses one allocation for every request.
+        if headBuffer.capacity == 0 { headBuffer.reserveCapacity(max(1024, range.count)) }
         unsafe input.extracting(range).withUnsafeBufferPointer { bytes in
             unsafe headBuffer.append(contentsOf: bytes)
         }
@@ -198,7 +210,8 @@ package struct HTTPRequestParser: Sendable {
 
     private mutating func completeHead() -> HTTPParserEvent {
         let result = Self.parseHead(headBuffer, requestLineEnd: requestLineEnd)
-        headBuffer.removeAll(keepingCapacity: true)
+        // A large head (up to maxHeaderBytes) must not pin its buffer for the connection's life.
+        headBuffer.removeAll(keepingCapacity: headBuffer.capacity <= 8192)
         lineStart = 0
         requestLineEnd = 0
         headerLines = 0

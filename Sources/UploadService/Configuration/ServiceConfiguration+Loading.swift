@@ -53,6 +53,19 @@ extension ServiceConfiguration {
         let trustedProxies = try reader.string("TRUSTED_PROXIES") ?? ""
         let delay = try reader.seconds("SHUTDOWN_DELAY") ?? (mode == .aws ? .seconds(5) : .zero)
         let grace = try reader.seconds("SHUTDOWN_GRACE") ?? .seconds(25)
+        var http = HTTPLimits()
+        http.headerTimeout = try reader.timeout("HTTP_HEADER_TIMEOUT") ?? http.headerTimeout
+        http.bodyTimeout = try reader.timeout("HTTP_BODY_TIMEOUT") ?? http.bodyTimeout
+        http.idleTimeout = try reader.timeout("HTTP_IDLE_TIMEOUT") ?? http.idleTimeout
+        http.writeTimeout = try reader.timeout("HTTP_WRITE_TIMEOUT") ?? http.writeTimeout
+        http.maxConnections = try reader.integer("MAX_CONNECTIONS", in: 1...1_000_000) ?? http.maxConnections
+        let refreshInterval = try reader.integer("JWKS_REFRESH_INTERVAL", in: 60...86_400).map { Duration.seconds($0) }
+        let cooldown = try reader.integer("JWKS_UNKNOWN_KID_COOLDOWN", in: 1...3600).map { Duration.seconds($0) }
+        let cognitoEndpoint = try reader.url("COGNITO_ENDPOINT", allowHTTP: false, loopbackHTTP: true)
+        if cognitoEndpoint != nil, mode == .local {
+            throw ConfigurationError(
+                setting: "COGNITO_ENDPOINT", problem: "is only used in aws mode (local mode serves its own)")
+        }
 
         if mode == .aws {
             if issuer == nil {
@@ -72,7 +85,7 @@ extension ServiceConfiguration {
                 throw ConfigurationError(setting: "UPLOAD_BUCKET", problem: "is required in aws mode")
             }
         }
-        return ServiceConfiguration(
+        var configuration = ServiceConfiguration(
             mode: mode, host: host, port: port, uploadBucket: bucket ?? "uploads", uploadURLExpiry: expiry,
             maxUploadBytes: maxBytes, allowedContentTypes: contentTypes, corsAllowedOrigins: origins,
             staticDirectory: staticDirectory, s3Endpoint: endpoint, s3ForcePathStyle: pathStyle,
@@ -82,6 +95,11 @@ extension ServiceConfiguration {
             cognitoRequiredGroups: groups, localDataDirectory: dataDirectory, localUsers: users,
             logFormat: logFormat, logLevel: logLevel, trustedProxies: trustedProxies, shutdownDelay: delay,
             shutdownGrace: grace)
+        configuration.http = http
+        configuration.jwksRefreshInterval = refreshInterval ?? configuration.jwksRefreshInterval
+        configuration.jwksUnknownKeyCooldown = cooldown ?? configuration.jwksUnknownKeyCooldown
+        configuration.cognitoEndpoint = cognitoEndpoint.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+        return configuration
     }
 
     static func validateOrigin(_ entry: String) throws(ConfigurationError) -> String {

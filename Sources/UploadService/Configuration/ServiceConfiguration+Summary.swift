@@ -37,6 +37,14 @@ extension ServiceConfiguration {
             ("TRUSTED_PROXIES", trustedProxies.isEmpty ? "(none)" : trustedProxies),
             ("SHUTDOWN_DELAY", Self.seconds(shutdownDelay)),
             ("SHUTDOWN_GRACE", Self.seconds(shutdownGrace)),
+            ("HTTP_HEADER_TIMEOUT", Self.seconds(http.headerTimeout)),
+            ("HTTP_BODY_TIMEOUT", Self.seconds(http.bodyTimeout)),
+            ("HTTP_IDLE_TIMEOUT", Self.seconds(http.idleTimeout)),
+            ("HTTP_WRITE_TIMEOUT", Self.seconds(http.writeTimeout)),
+            ("MAX_CONNECTIONS", String(http.maxConnections)),
+            ("JWKS_REFRESH_INTERVAL", Self.seconds(jwksRefreshInterval)),
+            ("JWKS_UNKNOWN_KID_COOLDOWN", Self.seconds(jwksUnknownKeyCooldown)),
+            ("COGNITO_ENDPOINT", cognitoEndpoint ?? "(derived from the issuer)"),
         ]
     }
 

@@ -87,6 +87,32 @@ package struct ServiceConfiguration: Sendable {
     package var shutdownDelay: Duration
     /// `SHUTDOWN_GRACE`: time in-flight requests get after that.
     package var shutdownGrace: Duration
+    /// `HTTP_*_TIMEOUT` and `MAX_CONNECTIONS`: the HTTP server's limits.
+    package var http = HTTPLimits()
+    /// `JWKS_REFRESH_INTERVAL`: time between two scheduled JWKS fetches.
+    package var jwksRefreshInterval: Duration = .seconds(3600)
+    /// `JWKS_UNKNOWN_KID_COOLDOWN`: the least time between two refetches caused by unknown `kid`s.
+    package var jwksUnknownKeyCooldown: Duration = .seconds(10)
+    /// `COGNITO_ENDPOINT`: the Cognito endpoint the page signs in against (aws mode); nil derives
+    /// it from the issuer's region.
+    package var cognitoEndpoint: String?
+
+    /// The HTTP server's timeouts and connection cap.
+    package struct HTTPLimits: Sendable, Equatable {
+        /// `HTTP_HEADER_TIMEOUT`.
+        package var headerTimeout: Duration = .seconds(10)
+        /// `HTTP_BODY_TIMEOUT`.
+        package var bodyTimeout: Duration = .seconds(30)
+        /// `HTTP_IDLE_TIMEOUT`.
+        package var idleTimeout: Duration = .seconds(75)
+        /// `HTTP_WRITE_TIMEOUT`.
+        package var writeTimeout: Duration = .seconds(30)
+        /// `MAX_CONNECTIONS`.
+        package var maxConnections = 10_000
+
+        /// The defaults.
+        package init() {}
+    }
 
     /// The upload limits as a policy value.
     package var uploadPolicy: UploadPolicy {

@@ -92,6 +92,27 @@ package struct SettingDescription: Sendable {
             "Seconds between SIGTERM (readiness turns 503) and closing the listener."),
         SettingDescription(
             "SHUTDOWN_GRACE", default: "25", "Seconds in-flight requests get to finish after the listener closes."),
+        SettingDescription(
+            "HTTP_HEADER_TIMEOUT", default: "10",
+            "Seconds a client gets to send a whole request head (slow-loris guard); 408 after."),
+        SettingDescription(
+            "HTTP_BODY_TIMEOUT", default: "30", "Seconds a request body may make no progress before 408 and close."),
+        SettingDescription(
+            "HTTP_IDLE_TIMEOUT", default: "75",
+            "Seconds an idle keep-alive connection stays open; keep it above the load balancer's (ALB: 60)."),
+        SettingDescription(
+            "HTTP_WRITE_TIMEOUT", default: "30",
+            "Seconds a client that stops reading a response gets before its connection is closed."),
+        SettingDescription(
+            "MAX_CONNECTIONS", default: "10000", "Open connections beyond this are answered 503 and closed."),
+        SettingDescription(
+            "JWKS_REFRESH_INTERVAL", default: "3600", "Seconds between scheduled JWKS fetches (60-86400)."),
+        SettingDescription(
+            "JWKS_UNKNOWN_KID_COOLDOWN", default: "10",
+            "Least seconds between two JWKS refetches caused by tokens with an unknown kid (1-3600)."),
+        SettingDescription(
+            "COGNITO_ENDPOINT", default: "https://cognito-idp.<pool region>.amazonaws.com/",
+            "Aws mode: the Cognito endpoint the page signs in against (an emulator, or a proxy)."),
     ]
 
     /// Names of every setting.

@@ -50,6 +50,15 @@ struct SettingsReader {
         return .milliseconds(Int64((number * 1000).rounded()))
     }
 
+    /// A timeout: seconds, at least 0.1 (a zero timeout would cut every connection at once).
+    func timeout(_ name: String) throws(ConfigurationError) -> Duration? {
+        guard let duration = try seconds(name) else { return nil }
+        guard duration >= .milliseconds(100) else {
+            throw ConfigurationError(setting: name, problem: "must be at least 0.1 seconds")
+        }
+        return duration
+    }
+
     func bool(_ name: String) throws(ConfigurationError) -> Bool? {
         guard let value = try string(name) else { return nil }
         switch value.lowercased() {

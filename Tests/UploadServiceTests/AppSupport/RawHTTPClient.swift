@@ -59,13 +59,33 @@ enum RawHTTPClient {
             host: "\(components.host ?? "127.0.0.1"):\(port)")
     }
 
+    /// Sends `bytes` as they are (an unfinished head, say) and reads until the server closes or
+    /// `readTimeout` seconds pass without a byte; the answer, parsed.
+    static func sendBytes(port: Int, _ bytes: [UInt8], readTimeout: Int = 20) async throws -> RawResponse {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try transmit(port: port, bytes, readTimeout: readTimeout) })
+            }
+        }
+    }
+
     private static func exchange(
         port: Int, method: String, target: String, headers: [(String, String)], body: [UInt8], host: String?
     ) throws -> RawResponse {
+        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        if !body.isEmpty && !headers.contains(where: { $0.0.lowercased() == "content-length" }) {
+            head += "Content-Length: \(body.count)\r\n"
+        }
+        head += "\r\n"
+        return try transmit(port: port, Array(head.utf8) + body, readTimeout: 20)
+    }
+
+    private static func transmit(port: Int, _ request: [UInt8], readTimeout: Int) throws -> RawResponse {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        var timeout = timeval(tv_sec: readTimeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -77,13 +97,6 @@ enum RawHTTPClient {
             }
         }
         guard connected else { throw Failure(description: "connect to port \(port) failed") }
-        var head = "\(method) \(target) HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        if !body.isEmpty && !headers.contains(where: { $0.0.lowercased() == "content-length" }) {
-            head += "Content-Length: \(body.count)\r\n"
-        }
-        head += "\r\n"
-        let request = Array(head.utf8) + body
         var offset = 0
         while offset < request.count {
             let sent = request[offset...].withUnsafeBytes {
