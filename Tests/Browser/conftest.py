@@ -91,12 +91,21 @@ def moto_cognito():
 
 
 @pytest.fixture(scope="module")
-def standin_with_moto(moto_cognito):
-    """The stand-in server configured like AWS mode, signing in against moto's Cognito."""
-    srv = Server(standin=True, extra_env={
-        "STANDIN_COGNITO_ENDPOINT": moto_cognito["endpoint"],
-        "STANDIN_CLIENT_ID": moto_cognito["client"],
-        "STANDIN_USER_POOL_ID": moto_cognito["pool"],
+def aws_mode_with_moto(built_binary, moto_cognito):
+    """The real binary in aws mode, verifying moto's tokens (its JWKS) and pointing the page at
+    moto's Cognito endpoint with COGNITO_ENDPOINT, as it would point at an emulator or a proxy."""
+    pool = moto_cognito["pool"]
+    srv = Server(extra_env={
+        "SECURE_UPLOAD_MODE": "aws",
+        "COGNITO_USER_POOL_ID": pool,
+        "COGNITO_CLIENT_ID": moto_cognito["client"],
+        "COGNITO_ISSUER": f"https://cognito-idp.us-east-1.amazonaws.com/{pool}",
+        "COGNITO_JWKS_URL": f"{moto_cognito['endpoint']}{pool}/.well-known/jwks.json",
+        "COGNITO_ENDPOINT": moto_cognito["endpoint"],
+        "UPLOAD_BUCKET": "browser-test-bucket",
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7EXAMPLE",
+        "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
     })
     yield srv
     srv.cleanup()

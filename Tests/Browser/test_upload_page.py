@@ -505,11 +505,12 @@ def test_the_page_words_errors_sizes_and_times_for_people(browser, server):
     assert severe(browser) == []
 
 
-def test_first_sign_in_of_an_admin_created_user_sets_a_new_password(browser, standin_with_moto, moto_cognito):
-    """Against moto's Cognito (the page's server here is the stand-in configured like AWS mode,
-    since local mode has no NEW_PASSWORD_REQUIRED): the challenge, a mismatch, then success."""
+def test_first_sign_in_of_an_admin_created_user_sets_a_new_password(browser, aws_mode_with_moto, moto_cognito):
+    """Against moto's Cognito (the real server in aws mode with COGNITO_ENDPOINT pointing the page
+    at moto, since local mode has no NEW_PASSWORD_REQUIRED): the challenge, a mismatch, success,
+    and the token it yields is accepted by the server's own verifier."""
 
-    driver = open_page(browser, standin_with_moto)
+    driver = open_page(browser, aws_mode_with_moto)
     sign_in(driver, "bob", "wrong password")
     error = driver.find_element(By.ID, "sign-in-error")
     wait(driver, lambda d: error.is_displayed())
@@ -534,6 +535,16 @@ def test_first_sign_in_of_an_admin_created_user_sets_a_new_password(browser, sta
     assert driver.find_element(By.ID, "account-name").text == "bob"
     user = moto_cognito["boto"].admin_get_user(UserPoolId=moto_cognito["pool"], Username="bob")
     assert user["UserStatus"] == "CONFIRMED"
+    # The server verifies the token moto issued (RS256 against moto's JWKS) and signs a PUT URL.
+    answer = driver.execute_async_script("""
+      const done = arguments[arguments.length - 1];
+      const session = JSON.parse(sessionStorage.getItem('secure-upload.session'));
+      fetch('/upload', { method: 'POST', headers: { Authorization: `Bearer ${session.idToken}`,
+                         'Content-Type': 'application/json' },
+                         body: JSON.stringify({ filename: 'first.txt', contentType: 'text/plain', size: 5 }) })
+        .then(async (r) => done({ status: r.status, body: await r.json() }), (e) => done({ error: String(e) }));""")
+    assert answer["status"] == 200, answer
+    assert answer["body"]["uploadUrl"].startswith("https://browser-test-bucket.s3.us-east-1.amazonaws.com/uploads/")
     assert severe(browser, allowed=[r"Failed to load resource: the server responded with a status of 400"]) == []
 
 

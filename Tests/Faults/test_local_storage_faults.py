@@ -126,6 +126,9 @@ def test_sigkill_mid_upload_leaves_no_partial_object_and_the_restarted_service_t
     # local S3 credentials persist), and the whole body now goes through.
     restarted = start_service(**local_settings(data, PORT=str(service.port)))
     assert not stale.exists(), "a stale temporary file survived the restart"
+    # The killed run's own partial file is gone too: the restarted service holds the data folder's
+    # lock, so no other process can still be writing it.
+    assert temporary_files(data) == [], "the killed upload's temporary file survived the restart"
     assert not object_path.exists()
     status, reply = put(upload, body)
     assert status == 200, reply

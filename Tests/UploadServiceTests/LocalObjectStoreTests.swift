@@ -204,6 +204,26 @@ struct LocalObjectStoreTests {
         #expect(FileManager.default.fileExists(atPath: unrelated))
     }
 
+    @Test("the data-folder lock is exclusive while held; its holder removes even fresh leftovers at start")
+    func exclusiveStartRemovesEveryLeftover() throws {
+        let directory = LocalTemporaryDirectory()
+        defer { directory.remove() }
+        let layout = LocalDataLayout(root: directory.path)
+        try layout.prepareStateDirectories()
+        var first = DataDirectoryLock(layout: layout)
+        #expect(first != nil, "the first holder gets the lock")
+        #expect(DataDirectoryLock(layout: layout) == nil, "a second holder while the first lives")
+        let leftover = layout.temporaryDirectory + "/fedcba9876543210.upload"
+        #expect(FileManager.default.createFile(atPath: leftover, contents: Data([1, 2, 3])))
+        _ = try LocalObjectStore(layout: layout, bucket: "local-bucket", exclusive: false, now: Date())
+        #expect(FileManager.default.fileExists(atPath: leftover))
+        _ = try LocalObjectStore(layout: layout, bucket: "local-bucket", exclusive: true, now: Date())
+        #expect(!FileManager.default.fileExists(atPath: leftover), "written just now, but nobody else can own it")
+        _ = first
+        first = nil
+        #expect(DataDirectoryLock(layout: layout) != nil, "released with its holder")
+    }
+
     @Test("no path assembled from traversal fragments ever yields a key that leaves the bucket folder")
     func traversalFragmentsNeverEscape() {
         let fragments = ["a", "/", ".", "..", "%2e", "%2E", "%2f", "%2F", "%00", "%", "%5c", "\\", "~", "%252e"]

@@ -16,6 +16,8 @@ package final class LocalS3Receiver: Sendable {
     static let pathPrefix = "/local/s3"
 
     let context: LocalS3PutExchange.Context
+    /// Held for the receiver's lifetime; nil when another process uses the same data folder.
+    let directoryLock: DataDirectoryLock?
 
     /// A receiver accepting URLs signed with `credentials` (from `loadOrCreateCredentials`) for
     /// `configuration.region`. Creates the bucket folder if needed. `logger` receives internal
@@ -26,7 +28,15 @@ package final class LocalS3Receiver: Sendable {
     ) throws {
         try configuration.validate()
         let layout = LocalDataLayout(root: configuration.dataDirectory)
-        let store = try LocalObjectStore(layout: layout, bucket: configuration.bucket, now: now())
+        try layout.prepareStateDirectories()
+        directoryLock = DataDirectoryLock(layout: layout)
+        if directoryLock == nil {
+            logger?.warning(
+                "another process uses this LOCAL_DATA_DIR; its temporary upload files are removed only once an hour old",
+                metadata: ["path": "\(configuration.dataDirectory)"])
+        }
+        let store = try LocalObjectStore(
+            layout: layout, bucket: configuration.bucket, exclusive: directoryLock != nil, now: now())
         endpoint = configuration.normalizedBaseURL + Self.pathPrefix
         bucket = configuration.bucket
         let verifier = PresignedRequestVerifier(region: configuration.region)

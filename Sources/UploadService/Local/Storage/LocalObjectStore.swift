@@ -14,9 +14,12 @@ struct LocalObjectStore: Sendable {
     let resolvedBucketDirectory: String
 
     /// Creates the state and bucket folders if needed, and removes temporary files left by an
-    /// earlier run that died mid-upload (not written to for `staleAfter` seconds).
+    /// earlier run that died mid-upload: all of them when `exclusive` (the caller holds the
+    /// `DataDirectoryLock`, so nothing else can be writing them), otherwise those not written to
+    /// for `staleAfter` seconds.
     init(
-        layout: LocalDataLayout, bucket: String, staleAfter: TimeInterval = 3600, now: Date = Date()
+        layout: LocalDataLayout, bucket: String, exclusive: Bool = false, staleAfter: TimeInterval = 3600,
+        now: Date = Date()
     ) throws(LocalModeError) {
         self.layout = layout
         self.bucket = bucket
@@ -27,7 +30,8 @@ struct LocalObjectStore: Sendable {
             throw .fileSystem("resolving", path: bucketDirectory, errno: errno)
         }
         resolvedBucketDirectory = resolved
-        Self.removeStaleUploads(in: layout.temporaryDirectory, olderThan: now.timeIntervalSince1970 - staleAfter)
+        Self.removeStaleUploads(
+            in: layout.temporaryDirectory, olderThan: exclusive ? .infinity : now.timeIntervalSince1970 - staleAfter)
     }
 
     /// The file an object with `key` (already validated by `S3ObjectAddress`) lives in.
