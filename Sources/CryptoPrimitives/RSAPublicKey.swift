@@ -1,4 +1,5 @@
 internal import COpenSSL
+import Synchronization
 
 /// An RSA public key, built from a JWK's modulus and exponent (or DER/PEM), that verifies
 /// RSASSA-PKCS1-v1_5 signatures with SHA-256 (RFC 8017 §8.2.2): the RS256 of RFC 7518.
@@ -56,19 +57,17 @@ package struct RSAPublicKey: Sendable {
     package func isValidSignature(_ signature: [UInt8], for message: UnsafeRawBufferPointer) -> Bool {
         // OpenSSL accepts shorter signatures by left-padding them; RFC 8017 §8.2.2 step 1 says reject.
         guard signature.count == (bitCount + 7) / 8 else { return false }
-        guard let context = unsafe EVP_MD_CTX_new() else { return false }
-        defer { unsafe EVP_MD_CTX_free(context) }
-        var keyContext: OpaquePointer? = nil
-        guard unsafe EVP_DigestVerifyInit_ex(context, &keyContext, "SHA256", nil, nil, storage.key, nil) == 1,
-            unsafe EVP_PKEY_CTX_set_rsa_padding(keyContext, su_rsa_pkcs1_padding()) == 1
-        else {
-            _ = CryptoError.drainErrorQueue()
-            return false
-        }
-        let status = unsafe signature.withUnsafeBufferPointer { sig in
-            unsafe EVP_DigestVerify(
-                context, sig.baseAddress, sig.count, message.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                message.count)
+        // The SHA-256 of the message, then PKCS#1 v1.5 verification of that digest (RSA_verify
+        // checks the DigestInfo encoding strictly, as EVP_DigestVerify does) on a context prepared
+        // once per key. EVP_DigestVerifyInit_ex fetched the digest and signature algorithms and
+        // built a context on every call: about 2.5 us of a 15 us verification.
+        let digest = unsafe SHA256.hash(message)
+        let status = unsafe storage.withVerifyContext { context in
+            unsafe signature.withUnsafeBufferPointer { sig in
+                unsafe digest.withUnsafeBufferPointer { hashed in
+                    unsafe EVP_PKEY_verify(context, sig.baseAddress, sig.count, hashed.baseAddress, hashed.count)
+                }
+            }
         }
         if status != 1 { _ = CryptoError.drainErrorQueue() }
         return status == 1
@@ -110,13 +109,57 @@ package struct RSAPublicKey: Sendable {
     }
 }
 
-/// Owns one `EVP_PKEY` and frees it with the last reference.
+/// Owns one `EVP_PKEY` and frees it with the last reference, with a few verification contexts
+/// prepared for it (RSA PKCS#1 v1.5 over SHA-256), each used by one thread at a time.
 // EVP_PKEY is immutable once built, and OpenSSL 3 documents concurrent use of a key for
-// verification and signing (each with its own EVP_MD_CTX) as thread-safe.
+// verification and signing (each with its own context) as thread-safe. The pooled EVP_PKEY_CTX
+// objects are only touched by the thread that took one out of the pool under its lock.
 @safe final class EVPKey: @unchecked Sendable {
     let key: OpaquePointer
+    private static let pooledContexts = 8
+
+    // An EVP_PKEY_CTX moves between threads only through the pool's lock, and is used by one
+    // thread at a time.
+    @safe private struct VerifyContext: @unchecked Sendable {
+        let pointer: OpaquePointer
+    }
+
+    private let verifyContexts = Mutex<[VerifyContext]>([])
+
     init(_ key: OpaquePointer) { unsafe self.key = key }
-    deinit { unsafe EVP_PKEY_free(key) }
+
+    deinit {
+        for context in verifyContexts.withLock({ $0 }) { unsafe EVP_PKEY_CTX_free(context.pointer) }
+        unsafe EVP_PKEY_free(key)
+    }
+
+    /// Runs `body` with a context initialised for RSASSA-PKCS1-v1_5 SHA-256 verification under
+    /// this key (taken from the pool, or made), and puts it back; -1 when none can be made.
+    func withVerifyContext(_ body: (OpaquePointer) -> Int32) -> Int32 {
+        guard let context = verifyContexts.withLock({ $0.popLast() }) ?? makeVerifyContext() else { return -1 }
+        let status = unsafe body(context.pointer)
+        // A failed verification leaves the context as it was (RSA_verify keeps no state in it).
+        let kept = verifyContexts.withLock { contexts in
+            guard contexts.count < EVPKey.pooledContexts else { return false }
+            contexts.append(context)
+            return true
+        }
+        if !kept { unsafe EVP_PKEY_CTX_free(context.pointer) }
+        return status
+    }
+
+    private func makeVerifyContext() -> VerifyContext? {
+        guard let context = unsafe EVP_PKEY_CTX_new_from_pkey(nil, key, nil) else { return nil }
+        guard unsafe EVP_PKEY_verify_init(context) == 1,
+            unsafe EVP_PKEY_CTX_set_rsa_padding(context, su_rsa_pkcs1_padding()) == 1,
+            unsafe EVP_PKEY_CTX_set_signature_md(context, Digests.sha256) == 1
+        else {
+            unsafe EVP_PKEY_CTX_free(context)
+            _ = CryptoError.drainErrorQueue()
+            return nil
+        }
+        return unsafe VerifyContext(pointer: context)
+    }
 }
 
 func bigNumberParameter(_ key: OpaquePointer, _ name: UnsafePointer<CChar>) throws(CryptoError) -> [UInt8] {

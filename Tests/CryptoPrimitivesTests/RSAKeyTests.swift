@@ -27,6 +27,34 @@ struct RSAKeyTests {
         #expect(!otherKey.isValidSignature(signature, for: message))
     }
 
+    @Test("one key verifies from many threads at once, good and bad signatures interleaved, each answered right")
+    func concurrentVerification() async throws {
+        let publicKey = try Self.privateKey.publicKey()
+        let messages = (0..<8).map { Array("message \($0)".utf8) }
+        let signatures = try messages.map { try Self.privateKey.signature(for: $0) }
+        let wrong = await withTaskGroup(of: Int.self) { group in
+            for worker in 0..<16 {
+                group.addTask {
+                    var wrong = 0
+                    for round in 0..<40 {
+                        let index = (worker + round) % messages.count
+                        var signature = signatures[index]
+                        let tampered = round % 3 == 0
+                        if tampered { signature[round % signature.count] ^= 0x01 }
+                        if publicKey.isValidSignature(signature, for: messages[index]) == tampered { wrong += 1 }
+                        // A signature over another message never verifies, even right after a success.
+                        if publicKey.isValidSignature(signatures[(index + 1) % messages.count], for: messages[index]) {
+                            wrong += 1
+                        }
+                    }
+                    return wrong
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        #expect(wrong == 0)
+    }
+
     @Test("a truncated, padded or empty signature is refused")
     func wrongLengthSignatures() throws {
         let message = Array("payload".utf8)

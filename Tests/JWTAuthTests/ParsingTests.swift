@@ -73,6 +73,14 @@ struct ParsingTests {
         #expect(throws: JSONParseError.self) { try StrictJSONParser.parseObject(overlong) }
     }
 
+    @Test(
+        "strings without escapes parse to the same text whether ASCII or not, in keys and values",
+        arguments: ["", "plain", "tab-less\u{7F}del", "r\u{E9}sum\u{E9}", "\u{1F600} emoji", "a~b"])
+    func jsonStringsRoundTrip(text: String) throws {
+        let object = try StrictJSONParser.parseObject(Array("{\"k\(text)\":\"\(text)\"}".utf8))
+        #expect(object == ["k" + text: .string(text)])
+    }
+
     @Test("a JWK and JWKS document encode as Cognito serves them and parse back to the same key")
     func jwkEncoding() throws {
         let jwk = TestKeys.primary.jwk

@@ -123,6 +123,15 @@ struct BearerTokenTests {
     func refuses(header: String) {
         #expect(BearerToken.extract(from: header) == nil)
     }
+
+    @Test("inside a token, exactly the base64url characters and the dot are accepted, for every scalar up to U+00FF")
+    func everyCharacter() {
+        for value in UInt8(0)...0xFF {
+            let header = "Bearer a" + String(Unicode.Scalar(value)) + "b"
+            let expected = value < 0x80 && BearerToken.isTokenByte(value)
+            #expect((BearerToken.extract(from: header) != nil) == expected, "byte \(value)")
+        }
+    }
 }
 
 @Suite("Content security policy")

@@ -82,7 +82,8 @@ struct StrictJSONParser {
     private mutating func parseObjectBody(depth: Int) throws(JSONParseError) -> [String: JSONValue] {
         try expect(UInt8(ascii: "{"))
         var object: [String: JSONValue] = [:]
-        object.reserveCapacity(16)
+        // A Cognito ID token carries 13-20 claims: room for them without a rehash.
+        object.reserveCapacity(24)
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
@@ -184,17 +185,24 @@ struct StrictJSONParser {
     private mutating func parseString() throws(JSONParseError) -> String {
         try expect(UInt8(ascii: "\""))
         let start = index
+        var isASCII = true
         // Fast path: no escapes, so the string is a slice of the input.
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                let string = String(validating: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                guard let string else { throw JSONParseError(message: "has a string that is not UTF-8") }
+                // ASCII is valid UTF-8 as it stands; only other bytes need the (generic, slower)
+                // validating initializer. Every claim of a Cognito token is ASCII.
+                if isASCII { return String(decoding: slice, as: UTF8.self) }
+                guard let string = String(validating: slice, as: UTF8.self) else {
+                    throw JSONParseError(message: "has a string that is not UTF-8")
+                }
                 return string
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw JSONParseError(message: "has a control character in a string") }
+            isASCII = isASCII && byte < 0x80
             index += 1
         }
         var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))

@@ -22,7 +22,13 @@ package enum BearerToken {
             }
             // A JWS compact serialization: base64url parts and dots only (RFC 7515 section 7.1).
             guard tokenStart < end else { return nil }
-            for index in tokenStart..<end where !isTokenByte(bytes[index]) { return nil }
+            let invalid = invalidTokenBytes.withUnsafeBufferPointer { table in
+                // A table and no early exit: the loop over a ~1 KB token then has no branches.
+                var seen: UInt8 = 0
+                for index in tokenStart..<end { seen |= table[Int(bytes[index])] }
+                return seen
+            }
+            guard invalid == 0 else { return nil }
             return String(decoding: UnsafeBufferPointer(rebasing: bytes[tokenStart..<end]), as: UTF8.self)
         }
     }
@@ -36,6 +42,9 @@ package enum BearerToken {
     static func isBearer(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         bytes.count == 6 && zip(bytes, "bearer".utf8).allSatisfy { $0 | 0x20 == $1 }
     }
+
+    /// 1 for each byte that cannot appear in a compact JWS, 0 for the others.
+    private static let invalidTokenBytes: [UInt8] = (0...255).map { isTokenByte(UInt8($0)) ? 0 : 1 }
 
     static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {

@@ -21,17 +21,10 @@ package enum FilenameSanitizer {
         // ASCII is already in NFC; Foundation's normalization cost a few percent of a request.
         let normalized = name.utf8.allSatisfy { $0 < 0x80 } ? name : name.precomposedStringWithCanonicalMapping
         var scalars = String.UnicodeScalarView()
-        for scalar in normalized.unicodeScalars {
-            switch scalar.properties.generalCategory {
-            case .format where scalar == "\u{200C}" || scalar == "\u{200D}":
-                scalars.append(scalar)  // joiners build emoji sequences and Indic/Persian words
-            case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator:
-                continue  // invisible or reordering characters (NUL, U+202E, U+200B) disappear
-            case .spaceSeparator:
-                scalars.append(" ")  // every kind of space becomes a plain space
-            default:
-                scalars.append(replaced.contains(scalar) ? "_" : scalar)
-            }
+        if normalized.utf8.allSatisfy({ $0 < 0x80 }) {
+            scalars = asciiScalars(normalized)
+        } else {
+            scalars = generalScalars(normalized)
         }
         // Leading dots, whitespace, joiners and combining marks (hidden files, `..`, and marks that
         // would fuse with the `-` before the name in the key); trailing dots and spaces, which
@@ -45,12 +38,52 @@ package enum FilenameSanitizer {
         return result.isEmpty ? fallback : result
     }
 
+    /// The per-scalar rule for any text: what stays, what becomes `_` or a plain space.
+    static func generalScalars(_ normalized: String) -> String.UnicodeScalarView {
+        var scalars = String.UnicodeScalarView()
+        for scalar in normalized.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .format where scalar == "\u{200C}" || scalar == "\u{200D}":
+                scalars.append(scalar)  // joiners build emoji sequences and Indic/Persian words
+            case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator:
+                continue  // invisible or reordering characters (NUL, U+202E, U+200B) disappear
+            case .spaceSeparator:
+                scalars.append(" ")  // every kind of space becomes a plain space
+            default:
+                scalars.append(replaced.contains(scalar) ? "_" : scalar)
+            }
+        }
+        return scalars
+    }
+
+    /// ``generalScalars(_:)`` for ASCII text, on bytes: in ASCII the only control characters
+    /// are U+0000-U+001F and U+007F, the only space separator is the space, and nothing is a
+    /// format, surrogate, private-use or unassigned scalar. The general category lookup per
+    /// scalar was a few percent of a request.
+    static func asciiScalars(_ ascii: String) -> String.UnicodeScalarView {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(ascii.utf8.count)
+        for byte in ascii.utf8 where byte >= 0x20 && byte != 0x7F {
+            bytes.append(replacedASCII[Int(byte)] ? UInt8(ascii: "_") : byte)
+        }
+        return String(decoding: bytes, as: UTF8.self).unicodeScalars
+    }
+
+    private static let replacedASCII: [Bool] = (0..<128).map { replaced.contains(Unicode.Scalar(UInt8($0))) }
+
     static func trimLeading(_ scalars: inout String.UnicodeScalarView) {
         while let first = scalars.first,
-            first == "." || first == " " || first == "\u{200C}" || first == "\u{200D}"
-                || [.nonspacingMark, .spacingMark, .enclosingMark].contains(first.properties.generalCategory)
+            first == "." || first == " " || first == "\u{200C}" || first == "\u{200D}" || isMark(first)
         {
             scalars.removeFirst()
+        }
+    }
+
+    static func isMark(_ scalar: Unicode.Scalar) -> Bool {
+        guard scalar.value >= 0x80 else { return false }  // no ASCII scalar is a mark
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return true
+        default: return false
         }
     }
 

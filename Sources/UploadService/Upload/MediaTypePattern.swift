@@ -37,6 +37,8 @@ package struct MediaTypePattern: Sendable, Equatable, CustomStringConvertible {
         return (type, subtype)
     }
 
+    private static let tokenPunctuation = Set("!#$%&'*+-.^_`|~".utf8)
+
     /// RFC 9110 section 5.6.2 token.
     static func isToken(_ text: String) -> Bool {
         !text.isEmpty
@@ -46,7 +48,7 @@ package struct MediaTypePattern: Sendable, Equatable, CustomStringConvertible {
                     UInt8(ascii: "0")...UInt8(ascii: "9"):
                     return true
                 default:
-                    return Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+                    return tokenPunctuation.contains(byte)
                 }
             }
     }

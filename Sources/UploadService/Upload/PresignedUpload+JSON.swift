@@ -15,7 +15,14 @@ extension PresignedUpload {
         Self.appendKey("headers", to: &out)
         out.append(UInt8(ascii: "{"))
         var firstHeader = true
-        for (name, value) in headers.sorted(by: { Self.sortsBefore($0.key, $1.key) }) {
+        // Each name lowered once, not twice per comparison (sortsBefore's order).
+        let lowered = headers.map { (lowered: $0.key.lowercased(), name: $0.key, value: $0.value) }
+        let sorted = lowered.sorted { a, b in
+            a.lowered != b.lowered
+                ? a.lowered.utf8.lexicographicallyPrecedes(b.lowered.utf8)
+                : a.name.utf8.lexicographicallyPrecedes(b.name.utf8)
+        }
+        for (_, name, value) in sorted {
             if !firstHeader { out.append(UInt8(ascii: ",")) }
             firstHeader = false
             JSONEscaping.appendString(name, to: &out)

@@ -153,11 +153,19 @@ package struct RequestJSONParser {
         index += 1
         var scalars = String.UnicodeScalarView()
         var runStart = index
+        var runIsASCII = true
         while true {
             guard index < bytes.count else { throw error("unterminated string") }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                // An ASCII run is valid UTF-8 as it stands: one copy instead of a decode per scalar.
+                if runIsASCII && scalars.isEmpty && byte == UInt8(ascii: "\"") {
+                    let string = String(decoding: bytes[runStart..<index], as: UTF8.self)
+                    index += 1
+                    return string
+                }
                 try appendUTF8(bytes[runStart..<index], to: &scalars)
+                runIsASCII = true
                 if byte == UInt8(ascii: "\"") {
                     index += 1
                     return String(scalars)
@@ -168,6 +176,7 @@ package struct RequestJSONParser {
                 continue
             }
             guard byte >= 0x20 else { throw error("control character in string") }
+            runIsASCII = runIsASCII && byte < 0x80
             index += 1
         }
     }

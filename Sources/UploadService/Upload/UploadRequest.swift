@@ -56,10 +56,16 @@ package struct UploadRequest: Sendable, Equatable {
                 "The field \"filename\" is \(name.utf8.count) bytes long; the limit is "
                     + "\(UploadPolicy.maximumFilenameBytes) bytes of UTF-8.")
         }
-        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+        guard !name.unicodeScalars.contains(where: isControl) else {
             throw .invalidField("filename", "The field \"filename\" must not contain control characters.")
         }
         return name
+    }
+
+    /// General category Cc: exactly U+0000-U+001F and U+007F-U+009F (fixed by Unicode's stability
+    /// policy), compared directly instead of looking the category up per scalar.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
     static func validateContentType(_ value: RequestJSON?, policy: UploadPolicy) throws(UploadError) -> String {

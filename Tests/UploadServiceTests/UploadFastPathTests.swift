@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+@testable import UploadService
+
+@Suite("Upload fast paths agree with the general rules")
+struct UploadFastPathTests {
+    @Test("the control-character check is exactly general category Cc, for every Unicode scalar")
+    func controlIsCategoryCc() {
+        var disagreements = 0
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            if UploadRequest.isControl(scalar) != (scalar.properties.generalCategory == .control) {
+                disagreements += 1
+            }
+        }
+        #expect(disagreements == 0)
+    }
+
+    @Test("the leading-mark check is exactly the three mark categories, for every Unicode scalar")
+    func markCategories() {
+        var disagreements = 0
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let general = [.nonspacingMark, .spacingMark, .enclosingMark].contains(scalar.properties.generalCategory)
+            if FilenameSanitizer.isMark(scalar) != general { disagreements += 1 }
+        }
+        #expect(disagreements == 0)
+    }
+
+    @Test("ASCII file names sanitise per scalar exactly as the general rule does, for every ASCII character")
+    func asciiSanitiserMatchesGeneral() {
+        for value in UInt8(0)..<0x80 {
+            let name = "a" + String(Unicode.Scalar(value)) + "b" + String(Unicode.Scalar(value))
+            #expect(
+                String(FilenameSanitizer.asciiScalars(name)) == String(FilenameSanitizer.generalScalars(name)),
+                "byte \(value)")
+        }
+    }
+
+    @Test(
+        "whole ASCII names sanitise as before",
+        arguments: [
+            "photo 1.jpg", "../../etc/passwd", "..hidden", "  .  x", "a/b\\c%2e%2e#?*:\"<>|^`{}[]~",
+            "\u{0}\u{1F}\u{7F}",
+            "trailing dots...", "   ", "", "tab\there", String(repeating: "n", count: 300) + ".jpeg",
+            "mixed é", "x\u{301}", ".\u{301}a",
+        ])
+    func wholeNames(name: String) {
+        let expected: String = {
+            let normalized = name.utf8.allSatisfy { $0 < 0x80 } ? name : name.precomposedStringWithCanonicalMapping
+            var scalars = FilenameSanitizer.generalScalars(normalized)
+            FilenameSanitizer.trimLeading(&scalars)
+            var result = FilenameSanitizer.collapseRuns(of: " ", in: String(scalars))
+            result = FilenameSanitizer.truncate(result, toUTF8Bytes: FilenameSanitizer.maximumBytes)
+            var trimmed = result.unicodeScalars
+            FilenameSanitizer.trimTrailing(&trimmed)
+            result = String(trimmed)
+            return result.isEmpty ? FilenameSanitizer.fallback : result
+        }()
+        #expect(FilenameSanitizer.sanitize(name) == expected)
+    }
+
+    @Test(
+        "request strings decode to the same text with and without escapes, ASCII or not",
+        arguments: [
+            (#""plain""#, "plain"), (#""""#, ""), (#""caf\u00e9""#, "café"), (#""café""#, "café"),
+            (#""a\"b""#, "a\"b"), (#""\u00e9x""#, "éx"), (#""x\n""#, "x\n"), (#""😀 ok""#, "😀 ok"),
+        ])
+    func requestStrings(json: String, expected: String) throws {
+        let document = try RequestJSONParser.parse(Array("{\"k\":\(json)}".utf8))
+        guard case .object(let members) = document, let member = members.first else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(member.value == .string(expected))
+    }
+}
