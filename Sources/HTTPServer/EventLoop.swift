@@ -44,6 +44,10 @@ final class EventLoop: @unchecked Sendable {
     private var addressBuffer = [CChar](repeating: 0, count: 64)
     private var eventsBuffer = [UInt32](repeating: 0, count: Int(maxEvents))
     private var dataBuffer = [UInt64](repeating: 0, count: Int(maxEvents))
+    /// Output queued and input held back by this loop's connections (see `Connection.settleAccounting`).
+    var bufferedBytes = 0
+    /// This loop's share of `maxBufferedBytes`.
+    private let bufferBudget: Int
     /// Idle connections that gave their buffers back since the last trim (see `trimMemoryIfWorthIt`).
     var releasedIdleBuffers = 0
     /// Open connections on this loop, and the most since the last trim.
@@ -56,6 +60,7 @@ final class EventLoop: @unchecked Sendable {
         self.index = index
         self.context = context
         self.listenFD = listenFD
+        self.bufferBudget = max(1, context.configuration.maxBufferedBytes / context.configuration.eventLoopCount)
         self.now = System.monotonicNanoseconds()
         self.requestIdentifiers = RequestIdentifiers(seed: System.randomSeed())
         epollFD = su_epoll_create()
@@ -204,7 +209,38 @@ final class EventLoop: @unchecked Sendable {
             connection.checkDeadlines(now: now)
             if draining && !connection.closed { connection.drain() }
         }
+        if bufferedBytes > bufferBudget { shedStalledConnections() }
         trimMemoryIfWorthIt()
+    }
+
+    /// How long output must have waited without progress before its connection may be shed.
+    private static let shedAfterStall: Int64 = 1_000_000_000
+
+    /// Over the buffer budget: drop the connections whose output has waited longest without the
+    /// socket taking a byte (clients that stopped reading), until the loop is back under it. A
+    /// client that reads, however slowly, keeps its connection; the write timeout still applies
+    /// to every stalled connection when the budget is not exceeded.
+    private func shedStalledConnections() {
+        var stalled: [(stall: Int64, connection: Connection)] = []
+        for case let connection? in connections {
+            if let stall = connection.stalledFor(now: now), stall >= Self.shedAfterStall {
+                stalled.append((stall, connection))
+            }
+        }
+        guard !stalled.isEmpty else { return }
+        stalled.sort { $0.stall > $1.stall }
+        let before = bufferedBytes
+        var shed = 0
+        for (_, connection) in stalled where bufferedBytes > bufferBudget {
+            connection.abort()
+            shed += 1
+        }
+        context.logger.warning(
+            "buffered output over budget; dropped the clients that stopped reading",
+            metadata: [
+                "dropped": "\(shed)", "buffered_bytes_before": "\(before)", "buffered_bytes": "\(bufferedBytes)",
+                "budget": "\(bufferBudget)",
+            ])
     }
 
     /// Connections closed or gone idle since the last trim before it is worth one.
@@ -334,10 +370,11 @@ final class EventLoop: @unchecked Sendable {
         context.openConnections.subtract(1, ordering: .relaxed)
     }
 
-    /// Reads into the loop's shared buffer; returns the count, 0 at EOF, or -1 (errno).
-    func read(_ fd: Int32) -> Int {
+    /// Reads at most `limit` bytes into the loop's shared buffer; returns the count, 0 at EOF, or
+    /// -1 (errno).
+    func read(_ fd: Int32, limit: Int) -> Int {
         unsafe readBuffer.withUnsafeMutableBytes { buffer in
-            unsafe Glibc.read(fd, buffer.baseAddress, buffer.count)
+            unsafe Glibc.read(fd, buffer.baseAddress, min(buffer.count, limit))
         }
     }
 

@@ -33,6 +33,12 @@ package struct HTTPServerConfiguration: Sendable {
     /// that much of the server's kernel memory and keep "accepting" bytes long after it stopped
     /// reading. 128 KiB keeps a loopback or in-VPC peer (a load balancer) at full speed.
     package var sendBufferBytes: Int = 128 * 1024
+    /// The most output (queued responses) and held-back input all connections together may buffer
+    /// in the process. Over it, the connections whose output has waited longest (at least a second)
+    /// without the client reading a byte are dropped until the total is back under it; shared
+    /// equally between the event loops. Without it, every client that pipelines requests and reads
+    /// nothing holds up to ~48 KB until its write timeout: 10,000 of them, half a gigabyte.
+    package var maxBufferedBytes: Int = 32 << 20
     /// The `Content-Security-Policy` sent with HTML responses.
     package var contentSecurityPolicy: String =
         "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
@@ -64,6 +70,7 @@ package struct HTTPServerConfiguration: Sendable {
         try require(
             sendBufferBytes == 0 || (4096...(64 << 20)).contains(sendBufferBytes), "sendBufferBytes",
             "must be 0 (kernel autotuning) or between 4096 and 64 MiB")
+        try require(maxBufferedBytes >= 65_536, "maxBufferedBytes", "must be at least 64 KiB")
         try require(defaultBodyLimit >= 0, "defaultBodyLimit", "must not be negative")
         for (name, value) in [
             ("headerTimeout", headerTimeout), ("bodyTimeout", bodyTimeout), ("idleTimeout", idleTimeout),

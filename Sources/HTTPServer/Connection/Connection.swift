@@ -52,8 +52,15 @@ final class Connection {
     private var queuedBytes = 0
     /// Pipelined requests stop being parsed while this much output waits, so a client that
     /// sends many requests and reads no answers cannot make the server buffer without bound
-    /// (one 64 KB read of small requests could otherwise queue hundreds of times its size).
-    static let outputHighWater = 64 * 1024
+    /// (one read of small requests could otherwise queue hundreds of times its size). The socket's
+    /// own send buffer (`sendBufferBytes`) is the real queue; this only needs to keep it fed.
+    static let outputHighWater = 16 * 1024
+    /// The most read at once while a head is expected: requests held back at the high-water mark
+    /// are copied, so a client pipelining requests it never reads pins at most this much input.
+    /// Bodies are read in the loop's full buffer.
+    static let headReadSize = 16 * 1024
+    /// `queuedBytes + pendingInput.count` as last added to the loop's `bufferedBytes`.
+    private var accountedBytes = 0
     private(set) var interest: UInt32
     private(set) var closed = false
 
@@ -84,6 +91,7 @@ final class Connection {
     // MARK: - Events
 
     func handle(events: UInt32) {
+        defer { settleAccounting() }
         if events & su_epollerr() != 0 {
             abort()
             return
@@ -105,7 +113,7 @@ final class Connection {
 
     private func readable() {
         buffersReleased = false
-        let count = loop.read(fd)
+        let count = loop.read(fd, limit: parser.isReadingHead ? Self.headReadSize : Int.max)
         if count == 0 {
             peerClosed()
             return
@@ -311,6 +319,7 @@ final class Connection {
     /// The `.later` handler's response arrived on this loop.
     func complete(with response: HTTPResponse) {
         guard phase == .awaitingLater else { return }
+        defer { settleAccounting() }
         phase = .open
         respond(response)
         flush()
@@ -371,6 +380,8 @@ final class Connection {
                 connection: connectionHeader, into: &bytes)
         }
         let bodySent = sendsBody ? sent.body.count : 0
+        // The write timeout counts from when output starts waiting, not from an older write.
+        if output.isEmpty { writeProgress = loop.now }
         queuedBytes += bytes.count + bodySent
         if bodySent > 0 {
             if bodySent <= 16_384 {
@@ -462,8 +473,24 @@ final class Connection {
 
     // MARK: - Timeouts and shutdown
 
+    /// Adds the change in what this connection holds (queued output, held-back input) to its
+    /// loop's total, which the loop keeps under `maxBufferedBytes`.
+    private func settleAccounting() {
+        let current = closed ? 0 : queuedBytes + pendingInput.count
+        if current != accountedBytes {
+            loop.bufferedBytes += current - accountedBytes
+            accountedBytes = current
+        }
+    }
+
+    /// How long queued output has waited without the socket taking a byte; nil with none queued.
+    func stalledFor(now: Int64) -> Int64? {
+        output.isEmpty || closed || phase == .lingering ? nil : now - writeProgress
+    }
+
     /// Applies whichever timeout governs the connection's current state.
     func checkDeadlines(now: Int64) {
+        defer { settleAccounting() }
         if phase == .lingering {
             if now >= lingerDeadline { close() }
             return
@@ -544,6 +571,8 @@ final class Connection {
         closed = true
         output = []
         queuedBytes = 0
+        pendingInput = []
+        settleAccounting()
         loop.remove(self, reset: reset)
     }
 }

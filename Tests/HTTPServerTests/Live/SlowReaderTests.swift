@@ -114,3 +114,44 @@ extension LiveTests {
         }
     }
 }
+
+extension LiveTests.SlowReaderTests {
+    @Test(
+        "over the buffer budget, clients that stopped reading are dropped long before their write timeout, readers are not"
+    )
+    func bufferBudgetShedsNonReaders() async throws {
+        var router = Router()
+        let big = [UInt8](repeating: UInt8(ascii: "b"), count: 200 * 1024)
+        router.add(.get, "/big") { _ in .respond(HTTPResponse(status: .ok, body: big)) }
+        var configuration = LiveServer.testConfiguration()
+        configuration.eventLoopCount = 1
+        configuration.sendBufferBytes = 4096
+        configuration.maxBufferedBytes = 64 * 1024
+        configuration.writeTimeout = .seconds(120)
+        configuration.idleTimeout = .seconds(120)
+        try await LiveServer.with(configuration: configuration, router: router) { live in
+            // Each holds most of a 200 KB answer in the process: three are far over a 64 KB budget.
+            let nonReaders = try (0..<3).map { _ in try TestClient(port: live.port, receiveBuffer: 4096) }
+            for client in nonReaders {
+                try client.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
+            }
+            #expect(await live.eventually { live.server.openConnectionCount == 3 })
+            // A client that reads takes its answer in full while the others are being shed.
+            let reader = try live.client()
+            try reader.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try reader.readResponse().body == big)
+            // Bounded wait (20 s), far below the 120 s write timeout: only the budget closes them.
+            var remaining = live.server.openConnectionCount
+            for _ in 0..<2000 where remaining > 1 {
+                try await Task.sleep(for: .milliseconds(10))
+                remaining = live.server.openConnectionCount
+            }
+            #expect(remaining == 1, "\(remaining - 1) non-readers still open")
+            for client in nonReaders {
+                #expect(client.readUntilClosed().count < big.count)
+            }
+            try reader.send("GET /big HTTP/1.1\r\nHost: t\r\n\r\n")
+            #expect(try reader.readResponse().body == big)
+        }
+    }
+}
