@@ -47,61 +47,61 @@ struct AccessLineFormatter: Sendable {
     // MARK: - Plain values
 
     private func appendPlainJSON(_ entry: AccessLogEntry, path: Substring, time: Date, to output: inout [UInt8]) {
-        output.append(contentsOf: "{\"time\":\"".utf8)
+        output.append(contentsOf: Fragments.jsonOpen)
         LogTimestamp.append(time, to: &output)
-        output.append(contentsOf: "\",\"level\":\"info\",\"message\":\"".utf8)
+        output.append(contentsOf: Fragments.jsonLevelMessage)
         Self.appendMessage(entry, path: path, to: &output)
         output.append(UInt8(ascii: "\""))
         output.append(contentsOf: jsonSourceAndLogger)
-        output.append(contentsOf: ",\"bytes\":\"".utf8)
+        output.append(contentsOf: Fragments.jsonBytes)
         LogTimestamp.appendPadded(Int(entry.bytesSent), 1, to: &output)
-        output.append(contentsOf: "\",\"client\":\"".utf8)
+        output.append(contentsOf: Fragments.jsonClient)
         output.append(contentsOf: entry.clientAddress.utf8)
-        output.append(contentsOf: "\",\"duration_ms\":\"".utf8)
+        output.append(contentsOf: Fragments.jsonDuration)
         Self.appendMilliseconds(entry.duration, to: &output)
-        output.append(contentsOf: "\",\"method\":\"".utf8)
+        output.append(contentsOf: Fragments.jsonMethod)
         output.append(contentsOf: entry.method.utf8)
-        output.append(contentsOf: "\",\"path\":\"".utf8)
+        output.append(contentsOf: Fragments.jsonPath)
         output.append(contentsOf: path.utf8)
-        output.append(contentsOf: "\",\"request-id\":\"".utf8)
+        output.append(contentsOf: Fragments.jsonRequestID)
         output.append(contentsOf: entry.requestID.utf8)
         if let route = entry.route {
-            output.append(contentsOf: "\",\"route\":\"".utf8)
+            output.append(contentsOf: Fragments.jsonRoute)
             output.append(contentsOf: route.utf8)
         }
-        output.append(contentsOf: "\",\"status\":\"".utf8)
+        output.append(contentsOf: Fragments.jsonStatus)
         LogTimestamp.appendPadded(entry.status, 1, to: &output)
         if let user = entry.user, !user.isEmpty {
-            output.append(contentsOf: "\",\"sub\":\"".utf8)
+            output.append(contentsOf: Fragments.jsonSub)
             output.append(contentsOf: user.utf8)
         }
-        output.append(contentsOf: "\"}".utf8)
+        output.append(contentsOf: Fragments.jsonClose)
     }
 
     private func appendPlainText(_ entry: AccessLogEntry, path: Substring, time: Date, to output: inout [UInt8]) {
         LogTimestamp.append(time, to: &output)
-        output.append(contentsOf: " info [".utf8)
+        output.append(contentsOf: Fragments.textLevel)
         output.append(contentsOf: entry.requestID.utf8)
-        output.append(contentsOf: "] ".utf8)
+        output.append(contentsOf: Fragments.textAfterID)
         Self.appendMessage(entry, path: path, to: &output)
-        output.append(contentsOf: " bytes=".utf8)
+        output.append(contentsOf: Fragments.textBytes)
         LogTimestamp.appendPadded(Int(entry.bytesSent), 1, to: &output)
-        output.append(contentsOf: " client=".utf8)
+        output.append(contentsOf: Fragments.textClient)
         output.append(contentsOf: entry.clientAddress.utf8)
-        output.append(contentsOf: " duration_ms=".utf8)
+        output.append(contentsOf: Fragments.textDuration)
         Self.appendMilliseconds(entry.duration, to: &output)
-        output.append(contentsOf: " method=".utf8)
+        output.append(contentsOf: Fragments.textMethod)
         output.append(contentsOf: entry.method.utf8)
-        output.append(contentsOf: " path=".utf8)
+        output.append(contentsOf: Fragments.textPath)
         output.append(contentsOf: path.utf8)
         if let route = entry.route {
-            output.append(contentsOf: " route=".utf8)
+            output.append(contentsOf: Fragments.textRoute)
             output.append(contentsOf: route.utf8)
         }
-        output.append(contentsOf: " status=".utf8)
+        output.append(contentsOf: Fragments.textStatus)
         LogTimestamp.appendPadded(entry.status, 1, to: &output)
         if let user = entry.user, !user.isEmpty {
-            output.append(contentsOf: " sub=".utf8)
+            output.append(contentsOf: Fragments.textSub)
             output.append(contentsOf: user.utf8)
         }
     }
@@ -149,22 +149,42 @@ struct AccessLineFormatter: Sendable {
 
     private static func isPlain(bytes: UnsafeBufferPointer<UInt8>, messageWord: Bool) -> Bool {
         guard !bytes.isEmpty else { return false }
-        var previous: UInt8 = 0
-        var beforePrevious: UInt8 = 0
-        for byte in bytes {
-            guard byte > 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"),
-                byte != UInt8(ascii: "=")
-            else { return false }
-            // Folding with 0x20 lowers ASCII letters; no other printable byte folds onto e, y or j.
-            let folded = byte | 0x20
-            if folded == UInt8(ascii: "j") && previous == UInt8(ascii: "y") && beforePrevious == UInt8(ascii: "e") {
-                return false
+        // One pass without branches over a table (bit 0: a byte that is never plain, bit 1: `j`
+        // or `J`), then the `eyJ` search only where a `j` was seen: rare in paths, ids and addresses.
+        let seen = byteClasses.withUnsafeBufferPointer { table in
+            var seen: UInt8 = 0
+            for byte in bytes { seen |= table[Int(byte)] }
+            return seen
+        }
+        guard seen & 1 == 0 else { return false }
+        if seen & 2 != 0 {
+            var previous: UInt8 = 0
+            var beforePrevious: UInt8 = 0
+            for byte in bytes {
+                // Folding with 0x20 lowers ASCII letters; no other plain byte folds onto e, y or j.
+                let folded = byte | 0x20
+                if folded == UInt8(ascii: "j") && previous == UInt8(ascii: "y")
+                    && beforePrevious == UInt8(ascii: "e")
+                {
+                    return false
+                }
+                beforePrevious = previous
+                previous = folded
             }
-            beforePrevious = previous
-            previous = folded
         }
         guard messageWord else { return true }
         return !endsWithFolded(bytes, "bearer") && !endsWithFolded(bytes, "basic")
+    }
+
+    /// For each byte: 1 when it is not printable ASCII or is a space, `"`, `\` or `=`; 2 for `j`/`J`.
+    private static let byteClasses: [UInt8] = (0...255).map { value in
+        let byte = UInt8(value)
+        if byte <= 0x20 || byte >= 0x7F || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+            || byte == UInt8(ascii: "=")
+        {
+            return 1
+        }
+        return byte | 0x20 == UInt8(ascii: "j") ? 2 : 0
     }
 
     private static func endsWithFolded(_ bytes: UnsafeBufferPointer<UInt8>, _ word: StaticString) -> Bool {
@@ -237,4 +257,31 @@ struct AccessLineFormatter: Sendable {
             }
         }
     }
+}
+
+/// The fixed pieces of the plain lines as byte arrays: appending an array is one copy, appending a
+/// string literal's UTF-8 view goes through a generic path per call.
+private enum Fragments {
+    static let jsonOpen: [UInt8] = Array("{\"time\":\"".utf8)
+    static let jsonLevelMessage: [UInt8] = Array("\",\"level\":\"info\",\"message\":\"".utf8)
+    static let jsonBytes: [UInt8] = Array(",\"bytes\":\"".utf8)
+    static let jsonClient: [UInt8] = Array("\",\"client\":\"".utf8)
+    static let jsonDuration: [UInt8] = Array("\",\"duration_ms\":\"".utf8)
+    static let jsonMethod: [UInt8] = Array("\",\"method\":\"".utf8)
+    static let jsonPath: [UInt8] = Array("\",\"path\":\"".utf8)
+    static let jsonRequestID: [UInt8] = Array("\",\"request-id\":\"".utf8)
+    static let jsonRoute: [UInt8] = Array("\",\"route\":\"".utf8)
+    static let jsonStatus: [UInt8] = Array("\",\"status\":\"".utf8)
+    static let jsonSub: [UInt8] = Array("\",\"sub\":\"".utf8)
+    static let jsonClose: [UInt8] = Array("\"}".utf8)
+    static let textLevel: [UInt8] = Array(" info [".utf8)
+    static let textAfterID: [UInt8] = Array("] ".utf8)
+    static let textBytes: [UInt8] = Array(" bytes=".utf8)
+    static let textClient: [UInt8] = Array(" client=".utf8)
+    static let textDuration: [UInt8] = Array(" duration_ms=".utf8)
+    static let textMethod: [UInt8] = Array(" method=".utf8)
+    static let textPath: [UInt8] = Array(" path=".utf8)
+    static let textRoute: [UInt8] = Array(" route=".utf8)
+    static let textStatus: [UInt8] = Array(" status=".utf8)
+    static let textSub: [UInt8] = Array(" sub=".utf8)
 }
