@@ -26,14 +26,23 @@ final class Connection {
         case early(HTTPResponse)
     }
 
-    /// The request being read or handled.
-    struct Exchange {
-        var head: HTTPRequestHead
-        var requestID: String
-        var start: Int64
-        var route: String
+    /// The request being read or handled. A class, so an idle connection holds one pointer for it
+    /// instead of some 200 bytes of empty fields (10,000 idle keep-alive connections: 2 MB).
+    final class Exchange {
+        let head: HTTPRequestHead
+        let requestID: String
+        let start: Int64
+        let route: String
         var destination: Destination
         var body: [UInt8] = []
+
+        init(head: HTTPRequestHead, requestID: String, start: Int64, route: String, destination: Destination) {
+            self.head = head
+            self.requestID = requestID
+            self.start = start
+            self.route = route
+            self.destination = destination
+        }
     }
 
     let fd: Int32
@@ -218,7 +227,7 @@ final class Connection {
         case .notFound:
             destination = .early(.jsonError(.notFound, code: "not_found", message: "There is nothing at this path."))
         }
-        var exchange = Exchange(
+        let exchange = Exchange(
             head: head, requestID: requestID, start: requestStart, route: route,
             destination: destination ?? .early(ErrorBoundary.internalError))
         if case .early = destination {
@@ -254,7 +263,7 @@ final class Connection {
 
     private func receiveBody(_ chunk: Span<UInt8>) {
         bodyProgress = loop.now
-        guard var exchange else { return }
+        guard let exchange else { return }
         switch exchange.destination {
         case .streaming(let handler):
             let stop = unsafe chunk.withUnsafeBufferPointer { bytes in
@@ -264,11 +273,9 @@ final class Connection {
                 respond(stop, forceClose: true)
             }
         case .handler, .staticFiles:
-            self.exchange = nil  // keep the body uniquely referenced while appending
             unsafe chunk.withUnsafeBufferPointer { bytes in
                 unsafe exchange.body.append(contentsOf: bytes)
             }
-            self.exchange = exchange
         case .early:
             break
         }
