@@ -40,7 +40,7 @@ package final class Application: Sendable {
     ///   - now: the wall clock (token checks, signing, key dates).
     package init(
         configuration: ServiceConfiguration, environment: [String: String], logger: Logger,
-        httpClient: any OutboundHTTPClient = URLSessionHTTPClient(),
+        httpClient: any OutboundHTTPClient = LazyOutboundHTTPClient { URLSessionHTTPClient() },
         now: @escaping @Sendable () -> Date = Date.init
     ) throws {
         self.configuration = configuration

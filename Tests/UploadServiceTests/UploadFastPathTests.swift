@@ -62,6 +62,43 @@ struct UploadFastPathTests {
     }
 
     @Test(
+        "every content type the one-pass check accepts, the general checks accept too",
+        arguments: [
+            "image/jpeg", "IMAGE/PNG", "application/vnd.ms-excel", "a/b", "*/*", "image/*", "*/png", "/png", "image/",
+            "image", "image/png/x", "image/png; charset=x", " image/png", "image/png ", "im age/png", "image/pn\u{E9}",
+            "x-!#$%&'*+-.^_`|~/y", "a/**", "**/b", "te\u{7F}xt/plain", "text/pl\"ain",
+            String(repeating: "a", count: 300) + "/b",
+        ])
+    func plainMediaTypes(type: String) {
+        if UploadRequest.isPlainMediaType(type) {
+            #expect(UploadRequest.isValidMediaType(type), "\(type) passes the one-pass check but not the general one")
+        }
+    }
+
+    @Test(
+        "on every string of up to five characters from a hostile alphabet, one-pass acceptance implies general acceptance"
+    )
+    func plainMediaTypesExhaustive() {
+        let alphabet = ["a", "B", "*", "/", ";", " ", "\t", "\u{E9}", "\"", "=", ".", "~"]
+        var texts = [""]
+        var violations: [String] = []
+        for _ in 0..<5 {
+            texts = texts.flatMap { text in alphabet.map { text + $0 } }
+            for text in texts where UploadRequest.isPlainMediaType(text) && !UploadRequest.isValidMediaType(text) {
+                violations.append(text)
+            }
+        }
+        #expect(violations.isEmpty, "\(violations.prefix(5))")
+    }
+
+    @Test(
+        "the usual content types take the one-pass check",
+        arguments: ["image/jpeg", "IMAGE/PNG", "application/vnd.ms-excel"])
+    func usualTypesArePlain(type: String) {
+        #expect(UploadRequest.isPlainMediaType(type))
+    }
+
+    @Test(
         "request strings decode to the same text with and without escapes, ASCII or not",
         arguments: [
             (#""plain""#, "plain"), (#""""#, ""), (#""caf\u00e9""#, "café"), (#""café""#, "café"),

@@ -11,6 +11,9 @@
                                  snaps; EXPECT is 2xx or 401 (what counts as a wrong answer).
                                  "other %": CPU used by everything but the server and wrk while
                                  wrk ran, in % of all cores (the machine's noise)
+  spawn BIN LOG PORT TOKEN       start `BIN serve` (output to LOG, in its own session), poll POST
+                                 /upload every ~1 ms until it answers 200 with an uploadUrl, print
+                                 "PID ms" (spawn to answer; no curl start-up per try in the figure)
   idle-conns PORT N PID          open N keep-alive connections, one GET /index.html each, keep them
                                  open, print the server's RSS (kB) before and with them open
 """
@@ -89,6 +92,30 @@ def idle_conns(port: int, count: int, pid: str) -> None:
         s.close()
 
 
+def spawn(binary: str, log: str, port: int, token: str) -> None:
+    import http.client
+    import subprocess
+    body = '{"filename":"photo 1.jpg","contentType":"image/jpeg","size":1048576}'
+    headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+    with open(log, "wb") as output:
+        t0 = time.monotonic()
+        server = subprocess.Popen([binary, "serve"], stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+    while time.monotonic() - t0 < 60 and server.poll() is None:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("POST", "/upload", body=body, headers=headers)
+            response = connection.getresponse()
+            answer = response.read()
+            connection.close()
+            if response.status == 200 and b"uploadUrl" in answer:
+                print(server.pid, f"{(time.monotonic() - t0) * 1000:.1f}")
+                return
+        except OSError:
+            pass
+        time.sleep(0.001)
+    print(server.pid, "")
+
+
 def main() -> int:
     cmd, args = sys.argv[1], sys.argv[2:]
     if cmd == "cpu":
@@ -102,6 +129,8 @@ def main() -> int:
             f.write("5")
     elif cmd == "row":
         row(args[0], args[1], args[2], args[3], args[4], args[5])
+    elif cmd == "spawn":
+        spawn(args[0], args[1], int(args[2]), args[3])
     elif cmd == "idle-conns":
         idle_conns(int(args[0]), int(args[1]), args[2])
     else:

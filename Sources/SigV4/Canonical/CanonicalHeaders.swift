@@ -35,6 +35,7 @@ package struct CanonicalHeaders: Sendable {
     /// `value` with leading and trailing whitespace removed and inner runs of spaces, tabs and line
     /// breaks (obsolete header folding) collapsed to one space.
     package static func canonicalValue(_ value: String) -> String {
+        if isCanonical(value) { return value }
         var output: [UInt8] = []
         output.reserveCapacity(value.utf8.count)
         var pendingSpace = false
@@ -48,5 +49,18 @@ package struct CanonicalHeaders: Sendable {
             }
         }
         return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Whether `value` is already canonical: no tab or line break, no space at either end and no
+    /// two spaces in a row (the usual header value, returned without a copy).
+    static func isCanonical(_ value: String) -> Bool {
+        var previousWasSpace = true  // a leading space is not canonical
+        for byte in value.utf8 {
+            if byte == 0x09 || byte == 0x0a || byte == 0x0d { return false }
+            let isSpace = byte == 0x20
+            if isSpace && previousWasSpace { return false }
+            previousWasSpace = isSpace
+        }
+        return !previousWasSpace || value.isEmpty
     }
 }

@@ -293,7 +293,9 @@ package struct S3Presigner: Sendable {
         guard !name.isEmpty, name.utf8.allSatisfy(isTokenCharacter) else {
             throw .invalidHeader(name, "the name is not an HTTP token")
         }
-        let lowered = name.lowercased()
+        // Most names arrive lowercase already (x-amz-*), or as Content-Type: lower only when needed.
+        let lowered =
+            name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? name.lowercased() : name
         guard !reservedHeaderNames.contains(lowered) else {
             throw .invalidHeader(name, "SigV4 or the HTTP client sets it itself")
         }

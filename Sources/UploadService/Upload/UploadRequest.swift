@@ -76,19 +76,59 @@ package struct UploadRequest: Sendable, Equatable {
         guard !type.isEmpty else {
             throw .invalidField("contentType", "The field \"contentType\" must not be empty.")
         }
-        // The value goes verbatim into a signed header: visible ASCII and inner spaces only.
-        let headerSafe = type.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || (0x21...0x7E).contains($0) }
-        let essence = type.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
-        guard headerSafe, type.utf8.count <= UploadPolicy.maximumContentTypeBytes,
-            type.trimmingASCIIWhitespace() == type,
-            let essence, let parsed = MediaTypePattern.essence(of: essence), parsed.type != "*", parsed.subtype != "*"
-        else {
+        guard isPlainMediaType(type) || isValidMediaType(type) else {
             throw .invalidField(
                 "contentType", "The field \"contentType\" must be a media type such as \"image/png\".")
         }
         guard policy.allows(contentType: type) else { throw .contentTypeNotAllowed(type) }
         return type
     }
+
+    /// The general rule: a `type/subtype` media type (parameters allowed) that can go verbatim into
+    /// a signed header (visible ASCII and inner spaces only), neither part a wildcard.
+    static func isValidMediaType(_ type: String) -> Bool {
+        let headerSafe = type.utf8.allSatisfy { $0 == 0x20 || $0 == 0x09 || (0x21...0x7E).contains($0) }
+        let essence = type.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)
+        guard headerSafe, type.utf8.count <= UploadPolicy.maximumContentTypeBytes,
+            type.trimmingASCIIWhitespace() == type,
+            let essence, let parsed = MediaTypePattern.essence(of: essence), parsed.type != "*", parsed.subtype != "*"
+        else { return false }
+        return true
+    }
+
+    /// `type/subtype` made only of RFC 9110 token characters, neither part empty or `*`, at most
+    /// ``UploadPolicy/maximumContentTypeBytes``: what the general checks accept without
+    /// parameters or whitespace (`image/jpeg`), found in one pass without splitting, trimming and
+    /// lowering copies.
+    static func isPlainMediaType(_ type: String) -> Bool {
+        var slash = -1
+        var count = 0
+        for byte in type.utf8 {
+            if byte == UInt8(ascii: "/") {
+                guard slash < 0 else { return false }
+                slash = count
+            } else if !isTokenCharacter(byte) {
+                return false
+            }
+            count += 1
+        }
+        guard slash > 0, slash < count - 1, count <= UploadPolicy.maximumContentTypeBytes else { return false }
+        let typeIsStar = slash == 1 && type.utf8.first == UInt8(ascii: "*")
+        let subtypeIsStar = count - slash - 1 == 1 && type.utf8.last == UInt8(ascii: "*")
+        return !typeIsStar && !subtypeIsStar
+    }
+
+    private static func isTokenCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return tokenPunctuation.contains(byte)
+        }
+    }
+
+    private static let tokenPunctuation = Set("!#$%&'*+-.^_`|~".utf8)
 
     static func validateSize(_ value: RequestJSON?, policy: UploadPolicy) throws(UploadError) -> Int64 {
         guard let value, value != .null else { throw .missingField("size") }
