@@ -486,6 +486,7 @@ final class Connection {
         let current = closed ? 0 : queuedBytes + pendingInput.count
         if current != accountedBytes {
             loop.bufferedBytes += current - accountedBytes
+            context.bufferedBytes.add(current - accountedBytes, ordering: .relaxed)
             accountedBytes = current
         }
     }
