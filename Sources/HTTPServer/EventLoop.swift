@@ -53,6 +53,7 @@ final class EventLoop: @unchecked Sendable {
     /// Open connections on this loop, and the most since the last trim.
     private var liveConnections = 0
     private var peakSinceTrim = 0
+    private var nextTrimAllowed: Int64 = 0
     /// Every loop of the server, this one included; set before the threads start, then read-only.
     var peers: [EventLoop] = []
 
@@ -245,16 +246,20 @@ final class EventLoop: @unchecked Sendable {
 
     /// Connections closed or gone idle since the last trim before it is worth one.
     private static let trimThreshold = 256
+    /// At most one trim per loop this often: thousands of keep-alive connections that go idle and
+    /// come back (a load balancer's pool) must not make every sweep walk the heap.
+    private static let trimInterval: Int64 = 5_000_000_000
 
     /// glibc keeps freed heap pages: after a burst (an attack cut off, thousands of connections
     /// gone idle) the process would stay at its peak size. Hand the pages back once such a burst
     /// has passed: at least `trimThreshold` connections closed and at most half the peak left, or
-    /// as many gave back their idle buffers. malloc_trim walks the heap, so it runs only then,
-    /// never per request.
+    /// as many gave back their idle buffers. malloc_trim walks the heap, so it runs only then, at
+    /// most once per `trimInterval`, never per request.
     private func trimMemoryIfWorthIt() {
         let closedSincePeak = peakSinceTrim - liveConnections
         let burstEnded = closedSincePeak >= Self.trimThreshold && liveConnections * 2 <= peakSinceTrim
-        guard burstEnded || releasedIdleBuffers >= Self.trimThreshold else { return }
+        guard burstEnded || releasedIdleBuffers >= Self.trimThreshold, now >= nextTrimAllowed else { return }
+        nextTrimAllowed = now + Self.trimInterval
         _ = su_trim_memory()
         peakSinceTrim = liveConnections
         releasedIdleBuffers = 0
