@@ -38,4 +38,15 @@ struct CanonicalValueTests {
     func usualValues(value: String) {
         #expect(CanonicalHeaders.isCanonical(value))
     }
+
+    @Test("the reserved-name switch lists exactly the reserved header names")
+    func reservedNames() {
+        for name in S3Presigner.reservedHeaderNames {
+            #expect(S3Presigner.isReservedHeaderName(name), "\(name)")
+        }
+        for name in ["content-type", "content-length", "x-amz-checksum-sha256", "if-none-match", "hos", "hostx", ""] {
+            #expect(!S3Presigner.isReservedHeaderName(name), "\(name)")
+        }
+        #expect(S3Presigner.reservedHeaderNames.count == 12)
+    }
 }

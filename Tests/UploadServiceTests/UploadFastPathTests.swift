@@ -5,6 +5,50 @@ import Testing
 
 @Suite("Upload fast paths agree with the general rules")
 struct UploadFastPathTests {
+    @Test(
+        "the eight-bytes-at-a-time escape check agrees with a byte loop on every byte at every position and on 300,000 mixes"
+    )
+    func escapeCheck() {
+        func slow(_ bytes: [UInt8]) -> Bool { bytes.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C } }
+        var disagreements = 0
+        for length in 1...17 {
+            for position in 0..<length {
+                for value in UInt8(0)...0xFF {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: length)
+                    bytes[position] = value
+                    if bytes.withUnsafeBufferPointer(JSONEscaping.needsEscape) != slow(bytes) { disagreements += 1 }
+                }
+            }
+        }
+        // Borrows between neighbouring bytes: mixes of values next to the thresholds.
+        let alphabet: [UInt8] = [
+            0x00, 0x01, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7F, 0x80, 0x81, 0xA2, 0xDC, 0xFF,
+        ]
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<300_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let length = Int(state >> 59) + 1
+            var bytes: [UInt8] = []
+            var bits = state
+            for _ in 0..<length {
+                bits = bits &* 6_364_136_223_846_793_005 &+ 1
+                bytes.append(alphabet[Int(bits >> 60)])
+            }
+            if bytes.withUnsafeBufferPointer(JSONEscaping.needsEscape) != slow(bytes) { disagreements += 1 }
+        }
+        #expect(disagreements == 0)
+    }
+
+    @Test("object keys get 16 lowercase hex characters of fresh randomness each time")
+    func randomHex() {
+        let values = (0..<200).map { _ in Application.randomHex() }
+        #expect(
+            values.allSatisfy { $0.utf8.count == 16 && $0.utf8.allSatisfy { "0123456789abcdef".utf8.contains($0) } })
+        #expect(Set(values).count == values.count)
+        // Every hex digit shows up somewhere in 3200 random nibbles.
+        #expect(Set(values.joined()).count == 16)
+    }
+
     @Test("the control-character check is exactly general category Cc, for every Unicode scalar")
     func controlIsCategoryCc() {
         var disagreements = 0

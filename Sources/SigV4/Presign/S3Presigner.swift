@@ -296,10 +296,22 @@ package struct S3Presigner: Sendable {
         // Most names arrive lowercase already (x-amz-*), or as Content-Type: lower only when needed.
         let lowered =
             name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? name.lowercased() : name
-        guard !reservedHeaderNames.contains(lowered) else {
+        guard !isReservedHeaderName(lowered) else {
             throw .invalidHeader(name, "SigV4 or the HTTP client sets it itself")
         }
         return lowered
+    }
+
+    /// Whether `lowered` is one of ``reservedHeaderNames``, by comparing lengths and bytes instead
+    /// of hashing the name (this runs for every signed header of every URL).
+    static func isReservedHeaderName(_ lowered: String) -> Bool {
+        switch lowered {
+        case "host", "authorization", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token", "connection",
+            "transfer-encoding", "expect", "keep-alive", "te", "upgrade", "proxy-authorization":
+            return true
+        default:
+            return false
+        }
     }
 
     /// The canonical value, if `value` has no control characters (no header injection).
