@@ -44,10 +44,6 @@ final class EventLoop: @unchecked Sendable {
     private var addressBuffer = [CChar](repeating: 0, count: 64)
     private var eventsBuffer = [UInt32](repeating: 0, count: Int(maxEvents))
     private var dataBuffer = [UInt64](repeating: 0, count: Int(maxEvents))
-    /// Output queued and input held back by this loop's connections (see `Connection.settleAccounting`).
-    var bufferedBytes = 0
-    /// This loop's share of `maxBufferedBytes`.
-    private let bufferBudget: Int
     /// Idle connections that gave their buffers back since the last trim (see `trimMemoryIfWorthIt`).
     var releasedIdleBuffers = 0
     /// Open connections on this loop, and the most since the last trim.
@@ -61,7 +57,6 @@ final class EventLoop: @unchecked Sendable {
         self.index = index
         self.context = context
         self.listenFD = listenFD
-        self.bufferBudget = max(1, context.configuration.maxBufferedBytes / context.configuration.eventLoopCount)
         self.now = System.monotonicNanoseconds()
         self.requestIdentifiers = RequestIdentifiers(seed: System.randomSeed())
         epollFD = su_epoll_create()
@@ -210,7 +205,9 @@ final class EventLoop: @unchecked Sendable {
             connection.checkDeadlines(now: now)
             if draining && !connection.closed { connection.drain() }
         }
-        if bufferedBytes > bufferBudget { shedStalledConnections() }
+        if context.bufferedBytes.load(ordering: .relaxed) > context.configuration.maxBufferedBytes {
+            shedStalledConnections()
+        }
         trimMemoryIfWorthIt()
     }
 
@@ -230,17 +227,20 @@ final class EventLoop: @unchecked Sendable {
         }
         guard !stalled.isEmpty else { return }
         stalled.sort { $0.stall > $1.stall }
-        let before = bufferedBytes
+        let budget = context.configuration.maxBufferedBytes
+        let before = context.bufferedBytes.load(ordering: .relaxed)
         var shed = 0
-        for (_, connection) in stalled where bufferedBytes > bufferBudget {
+        // Every loop sheds its own connections against the process-wide total; two loops doing so
+        // at once may drop a little more than needed, never a client that is reading.
+        for (_, connection) in stalled where context.bufferedBytes.load(ordering: .relaxed) > budget {
             connection.abort()
             shed += 1
         }
         context.logger.warning(
             "buffered output over budget; dropped the clients that stopped reading",
             metadata: [
-                "dropped": "\(shed)", "buffered_bytes_before": "\(before)", "buffered_bytes": "\(bufferedBytes)",
-                "budget": "\(bufferBudget)",
+                "dropped": "\(shed)", "buffered_bytes_before": "\(before)",
+                "buffered_bytes": "\(context.bufferedBytes.load(ordering: .relaxed))", "budget": "\(budget)",
             ])
     }
 
