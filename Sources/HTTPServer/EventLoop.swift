@@ -44,15 +44,12 @@ final class EventLoop: @unchecked Sendable {
     private var addressBuffer = [CChar](repeating: 0, count: 64)
     private var eventsBuffer = [UInt32](repeating: 0, count: Int(maxEvents))
     private var dataBuffer = [UInt64](repeating: 0, count: Int(maxEvents))
-    /// Output queued and input held back by this loop's connections (see `Connection.settleAccounting`).
-    var bufferedBytes = 0
-    /// This loop's share of `maxBufferedBytes`.
-    private let bufferBudget: Int
     /// Idle connections that gave their buffers back since the last trim (see `trimMemoryIfWorthIt`).
     var releasedIdleBuffers = 0
     /// Open connections on this loop, and the most since the last trim.
     private var liveConnections = 0
     private var peakSinceTrim = 0
+    private var nextTrimAllowed: Int64 = 0
     /// Every loop of the server, this one included; set before the threads start, then read-only.
     var peers: [EventLoop] = []
 
@@ -60,7 +57,6 @@ final class EventLoop: @unchecked Sendable {
         self.index = index
         self.context = context
         self.listenFD = listenFD
-        self.bufferBudget = max(1, context.configuration.maxBufferedBytes / context.configuration.eventLoopCount)
         self.now = System.monotonicNanoseconds()
         self.requestIdentifiers = RequestIdentifiers(seed: System.randomSeed())
         epollFD = su_epoll_create()
@@ -209,7 +205,9 @@ final class EventLoop: @unchecked Sendable {
             connection.checkDeadlines(now: now)
             if draining && !connection.closed { connection.drain() }
         }
-        if bufferedBytes > bufferBudget { shedStalledConnections() }
+        if context.bufferedBytes.load(ordering: .relaxed) > context.configuration.maxBufferedBytes {
+            shedStalledConnections()
+        }
         trimMemoryIfWorthIt()
     }
 
@@ -229,32 +227,39 @@ final class EventLoop: @unchecked Sendable {
         }
         guard !stalled.isEmpty else { return }
         stalled.sort { $0.stall > $1.stall }
-        let before = bufferedBytes
+        let budget = context.configuration.maxBufferedBytes
+        let before = context.bufferedBytes.load(ordering: .relaxed)
         var shed = 0
-        for (_, connection) in stalled where bufferedBytes > bufferBudget {
+        // Every loop sheds its own connections against the process-wide total; two loops doing so
+        // at once may drop a little more than needed, never a client that is reading.
+        for (_, connection) in stalled where context.bufferedBytes.load(ordering: .relaxed) > budget {
             connection.abort()
             shed += 1
         }
         context.logger.warning(
             "buffered output over budget; dropped the clients that stopped reading",
             metadata: [
-                "dropped": "\(shed)", "buffered_bytes_before": "\(before)", "buffered_bytes": "\(bufferedBytes)",
-                "budget": "\(bufferBudget)",
+                "dropped": "\(shed)", "buffered_bytes_before": "\(before)",
+                "buffered_bytes": "\(context.bufferedBytes.load(ordering: .relaxed))", "budget": "\(budget)",
             ])
     }
 
     /// Connections closed or gone idle since the last trim before it is worth one.
     private static let trimThreshold = 256
+    /// At most one trim per loop this often: thousands of keep-alive connections that go idle and
+    /// come back (a load balancer's pool) must not make every sweep walk the heap.
+    private static let trimInterval: Int64 = 5_000_000_000
 
     /// glibc keeps freed heap pages: after a burst (an attack cut off, thousands of connections
     /// gone idle) the process would stay at its peak size. Hand the pages back once such a burst
     /// has passed: at least `trimThreshold` connections closed and at most half the peak left, or
-    /// as many gave back their idle buffers. malloc_trim walks the heap, so it runs only then,
-    /// never per request.
+    /// as many gave back their idle buffers. malloc_trim walks the heap, so it runs only then, at
+    /// most once per `trimInterval`, never per request.
     private func trimMemoryIfWorthIt() {
         let closedSincePeak = peakSinceTrim - liveConnections
         let burstEnded = closedSincePeak >= Self.trimThreshold && liveConnections * 2 <= peakSinceTrim
-        guard burstEnded || releasedIdleBuffers >= Self.trimThreshold else { return }
+        guard burstEnded || releasedIdleBuffers >= Self.trimThreshold, now >= nextTrimAllowed else { return }
+        nextTrimAllowed = now + Self.trimInterval
         _ = su_trim_memory()
         peakSinceTrim = liveConnections
         releasedIdleBuffers = 0

@@ -95,6 +95,10 @@ package final class HTTPServer: Sendable {
     /// again by its next request).
     package var idleBufferReleases: Int { context.idleBufferReleases.load(ordering: .relaxed) }
 
+    /// Bytes of queued output and held-back input across all connections, the figure
+    /// `maxBufferedBytes` bounds.
+    package var bufferedBytes: Int { context.bufferedBytes.load(ordering: .relaxed) }
+
     /// Connections currently open, across loops.
     package var openConnectionCount: Int { context.openConnections.load(ordering: .relaxed) }
 

@@ -35,10 +35,11 @@ package struct HTTPServerConfiguration: Sendable {
     package var sendBufferBytes: Int = 128 * 1024
     /// The most output (queued responses) and held-back input all connections together may buffer
     /// in the process. Over it, the connections whose output has waited longest (at least a second)
-    /// without the client reading a byte are dropped until the total is back under it; shared
-    /// equally between the event loops. Without it, every client that pipelines requests and reads
-    /// nothing holds up to ~48 KB until its write timeout: 10,000 of them, half a gigabyte.
-    package var maxBufferedBytes: Int = 32 << 20
+    /// without the client reading a byte are dropped until the total is back under it. Without it, every client that pipelines requests and reads
+    /// nothing holds about 32 KB until its write timeout: 10,000 of them, a third of a gigabyte.
+    /// A queued body counts in full even when it is shared (a cached static file), so the default
+    /// leaves room for a large file or two being sent to clients that pause.
+    package var maxBufferedBytes: Int = 64 << 20
     /// The `Content-Security-Policy` sent with HTML responses.
     package var contentSecurityPolicy: String =
         "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"

@@ -205,6 +205,8 @@ package final class Application: Sendable {
         serverConfiguration.idleTimeout = configuration.http.idleTimeout
         serverConfiguration.writeTimeout = configuration.http.writeTimeout
         serverConfiguration.maxConnections = configuration.http.maxConnections
+        serverConfiguration.sendBufferBytes = configuration.http.sendBufferBytes
+        serverConfiguration.maxBufferedBytes = configuration.http.maxBufferedBytes
         let s3Origin = ContentSecurityPolicy.origin(of: "\(location.scheme)://\(location.host)")
         serverConfiguration.contentSecurityPolicy = ContentSecurityPolicy.policy(
             connectOrigins: [ContentSecurityPolicy.origin(of: cognitoEndpoint), s3Origin].compactMap { $0 })
@@ -224,7 +226,9 @@ package final class Application: Sendable {
         self.server = server
         // Weak: the server owns (through its router and onResponse) the metrics, so a strong capture
         // here is a cycle that kept every stopped server, its loops and key store alive.
-        metrics.setOpenConnectionsProvider { [weak server] in server?.openConnectionCount ?? 0 }
+        metrics.setServerGauges(
+            openConnections: { [weak server] in server?.openConnectionCount ?? 0 },
+            bufferedBytes: { [weak server] in server?.bufferedBytes ?? 0 })
         do {
             _ = try server.start()
         } catch {

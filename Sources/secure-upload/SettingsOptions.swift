@@ -108,6 +108,12 @@ struct SettingsOptions: ParsableArguments {
     @Option(name: .customLong("max-connections"), help: SettingsOptions.help("MAX_CONNECTIONS"))
     var maxConnections: String?
 
+    @Option(name: .customLong("send-buffer-bytes"), help: SettingsOptions.help("SEND_BUFFER_BYTES"))
+    var sendBufferBytes: String?
+
+    @Option(name: .customLong("max-buffered-bytes"), help: SettingsOptions.help("MAX_BUFFERED_BYTES"))
+    var maxBufferedBytes: String?
+
     @Option(name: .customLong("jwks-refresh-interval"), help: SettingsOptions.help("JWKS_REFRESH_INTERVAL"))
     var jwksRefreshInterval: String?
 
@@ -153,6 +159,8 @@ struct SettingsOptions: ParsableArguments {
             ("HTTP_IDLE_TIMEOUT", httpIdleTimeout),
             ("HTTP_WRITE_TIMEOUT", httpWriteTimeout),
             ("MAX_CONNECTIONS", maxConnections),
+            ("SEND_BUFFER_BYTES", sendBufferBytes),
+            ("MAX_BUFFERED_BYTES", maxBufferedBytes),
             ("JWKS_REFRESH_INTERVAL", jwksRefreshInterval),
             ("JWKS_UNKNOWN_KID_COOLDOWN", jwksUnknownKidCooldown),
             ("COGNITO_ENDPOINT", cognitoEndpoint),

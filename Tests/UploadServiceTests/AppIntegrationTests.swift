@@ -66,6 +66,15 @@ struct AppIntegrationTests {
         }
     }
 
+    @Test("a running local-mode service holds its data folder's lock for as long as it runs")
+    func holdsTheDataFolderLock() async throws {
+        let harness = try AppHarness()
+        let layout = LocalDataLayout(root: harness.dataDirectory)
+        #expect(DataDirectoryLock(layout: layout) == nil, "nobody else may take it while the service runs")
+        await harness.application.shutdown(gracePeriod: .seconds(1))
+        await harness.stop()
+    }
+
     @Test("a signed-in user gets a URL whose PUT stores the exact bytes under uploads/<their sub>/")
     func happyPath() async throws {
         try await withApp { app in

@@ -120,6 +120,8 @@ struct ConfigurationTests {
         (["HTTP_IDLE_TIMEOUT": "3601"], "HTTP_IDLE_TIMEOUT", "between 0 and 3600"),
         (["HTTP_WRITE_TIMEOUT": "-3"], "HTTP_WRITE_TIMEOUT", "not a number of seconds"),
         (["MAX_CONNECTIONS": "0"], "MAX_CONNECTIONS", "out of range"),
+        (["SEND_BUFFER_BYTES": "-1"], "SEND_BUFFER_BYTES", "out of range"),
+        (["MAX_BUFFERED_BYTES": "1024"], "MAX_BUFFERED_BYTES", "out of range"),
         (["JWKS_REFRESH_INTERVAL": "5"], "JWKS_REFRESH_INTERVAL", "out of range"),
         (["JWKS_UNKNOWN_KID_COOLDOWN": "0"], "JWKS_UNKNOWN_KID_COOLDOWN", "out of range"),
         (["COGNITO_ENDPOINT": "https://cognito.example.com/"], "COGNITO_ENDPOINT", "only used in aws mode"),
@@ -153,12 +155,15 @@ struct ConfigurationTests {
         let set = try ServiceConfiguration.load(from: [
             "COGNITO_USER_POOL_ID": "us-east-1_abc", "COGNITO_CLIENT_ID": "abc", "UPLOAD_BUCKET": "bucket1",
             "HTTP_HEADER_TIMEOUT": "2.5", "HTTP_BODY_TIMEOUT": "12", "HTTP_IDLE_TIMEOUT": "350",
-            "HTTP_WRITE_TIMEOUT": "9", "MAX_CONNECTIONS": "512", "JWKS_REFRESH_INTERVAL": "900",
+            "HTTP_WRITE_TIMEOUT": "9", "MAX_CONNECTIONS": "512", "SEND_BUFFER_BYTES": "0",
+            "MAX_BUFFERED_BYTES": "16777216", "JWKS_REFRESH_INTERVAL": "900",
             "JWKS_UNKNOWN_KID_COOLDOWN": "30", "COGNITO_ENDPOINT": "http://127.0.0.1:5000",
         ])
         #expect(set.http.headerTimeout == .milliseconds(2500) && set.http.bodyTimeout == .seconds(12))
         #expect(set.http.idleTimeout == .seconds(350) && set.http.writeTimeout == .seconds(9))
         #expect(set.http.maxConnections == 512)
+        #expect(set.http.sendBufferBytes == 0 && set.http.maxBufferedBytes == 16 << 20)
+        #expect(defaults.http.sendBufferBytes == 128 * 1024 && defaults.http.maxBufferedBytes == 64 << 20)
         #expect(set.jwksRefreshInterval == .seconds(900) && set.jwksUnknownKeyCooldown == .seconds(30))
         #expect(set.cognitoEndpoint == "http://127.0.0.1:5000/")
         let summary = Dictionary(uniqueKeysWithValues: set.redactedSummary.map { ($0.name, $0.value) })

@@ -215,11 +215,10 @@ struct LocalObjectStoreTests {
         #expect(DataDirectoryLock(layout: layout) == nil, "a second holder while the first lives")
         let leftover = layout.temporaryDirectory + "/fedcba9876543210.upload"
         #expect(FileManager.default.createFile(atPath: leftover, contents: Data([1, 2, 3])))
-        _ = try LocalObjectStore(layout: layout, bucket: "local-bucket", exclusive: false, now: Date())
+        _ = try LocalObjectStore(layout: layout, bucket: "local-bucket", lock: nil, now: Date())
         #expect(FileManager.default.fileExists(atPath: leftover))
-        _ = try LocalObjectStore(layout: layout, bucket: "local-bucket", exclusive: true, now: Date())
+        _ = try LocalObjectStore(layout: layout, bucket: "local-bucket", lock: first, now: Date())
         #expect(!FileManager.default.fileExists(atPath: leftover), "written just now, but nobody else can own it")
-        _ = first
         first = nil
         #expect(DataDirectoryLock(layout: layout) != nil, "released with its holder")
     }

@@ -15,7 +15,7 @@ struct ObservabilityMetricsTests {
         metrics.jwksRefreshed(success: true)
         metrics.credentialsRefreshed(success: false)
         metrics.rateLimited()
-        metrics.setOpenConnectionsProvider { 3 }
+        metrics.setServerGauges(openConnections: { 3 }, bufferedBytes: { 16384 })
 
         let expected = """
             # HELP secure_upload_http_requests_total HTTP requests answered, by route pattern, method and status code.
@@ -60,6 +60,9 @@ struct ObservabilityMetricsTests {
             # HELP secure_upload_open_connections Client connections currently open.
             # TYPE secure_upload_open_connections gauge
             secure_upload_open_connections 3
+            # HELP secure_upload_buffered_bytes Bytes the server holds for clients that are slow to read (bounded by MAX_BUFFERED_BYTES).
+            # TYPE secure_upload_buffered_bytes gauge
+            secure_upload_buffered_bytes 16384
             # HELP secure_upload_build_info Always 1; the version label names the build.
             # TYPE secure_upload_build_info gauge
             secure_upload_build_info{version="1.2.3"} 1

@@ -111,6 +111,14 @@ struct ObservabilityRedactionTests {
         }
     }
 
+    @Test("no public setting's name is mistaken for a secret, so the start-up summary shows its value")
+    func publicSettingsAreNotRedacted() {
+        // TOKEN_CACHE_SIZE once showed as <redacted> in the effective-configuration line.
+        for setting in SettingDescription.all where !setting.isSecret {
+            #expect(!LogRedaction.isSecretKey(setting.name), "\(setting.name)")
+        }
+    }
+
     @Test(
         "byte search matches ASCII case-insensitively and reads _ as - only when asked",
         arguments: [

@@ -68,7 +68,7 @@ final class Connection {
     /// are copied, so a client pipelining requests it never reads pins at most this much input.
     /// Bodies are read in the loop's full buffer.
     static let headReadSize = 16 * 1024
-    /// `queuedBytes + pendingInput.count` as last added to the loop's `bufferedBytes`.
+    /// `queuedBytes + pendingInput.count` as last added to the server's `bufferedBytes`.
     private var accountedBytes = 0
     private(set) var interest: UInt32
     private(set) var closed = false
@@ -480,12 +480,12 @@ final class Connection {
 
     // MARK: - Timeouts and shutdown
 
-    /// Adds the change in what this connection holds (queued output, held-back input) to its
-    /// loop's total, which the loop keeps under `maxBufferedBytes`.
+    /// Adds the change in what this connection holds (queued output, held-back input) to the
+    /// server's total, which the loops keep under `maxBufferedBytes`.
     private func settleAccounting() {
         let current = closed ? 0 : queuedBytes + pendingInput.count
         if current != accountedBytes {
-            loop.bufferedBytes += current - accountedBytes
+            context.bufferedBytes.add(current - accountedBytes, ordering: .relaxed)
             accountedBytes = current
         }
     }

@@ -16,6 +16,9 @@ final class ServerContext: Sendable {
     /// How many times an idle connection gave its buffers back (tests watch it; rare, so relaxed
     /// atomic adds cost nothing that matters).
     let idleBufferReleases = Atomic<Int>(0)
+    /// Output queued and input held back across every loop, kept under `maxBufferedBytes`. Changes
+    /// only when a connection is left with something waiting, not on an ordinary request.
+    let bufferedBytes = Atomic<Int>(0)
     let headerTimeout: Int64
     let bodyTimeout: Int64
     let idleTimeout: Int64

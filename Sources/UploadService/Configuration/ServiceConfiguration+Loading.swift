@@ -59,6 +59,9 @@ extension ServiceConfiguration {
         http.idleTimeout = try reader.timeout("HTTP_IDLE_TIMEOUT") ?? http.idleTimeout
         http.writeTimeout = try reader.timeout("HTTP_WRITE_TIMEOUT") ?? http.writeTimeout
         http.maxConnections = try reader.integer("MAX_CONNECTIONS", in: 1...1_000_000) ?? http.maxConnections
+        http.sendBufferBytes = try reader.integer("SEND_BUFFER_BYTES", in: 0...(64 << 20)) ?? http.sendBufferBytes
+        http.maxBufferedBytes =
+            try reader.integer("MAX_BUFFERED_BYTES", in: (1 << 20)...(1 << 40)) ?? http.maxBufferedBytes
         let refreshInterval = try reader.integer("JWKS_REFRESH_INTERVAL", in: 60...86_400).map { Duration.seconds($0) }
         let cooldown = try reader.integer("JWKS_UNKNOWN_KID_COOLDOWN", in: 1...3600).map { Duration.seconds($0) }
         let cognitoEndpoint = try reader.url("COGNITO_ENDPOINT", allowHTTP: false, loopbackHTTP: true)

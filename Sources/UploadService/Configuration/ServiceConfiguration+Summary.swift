@@ -42,6 +42,8 @@ extension ServiceConfiguration {
             ("HTTP_IDLE_TIMEOUT", Self.seconds(http.idleTimeout)),
             ("HTTP_WRITE_TIMEOUT", Self.seconds(http.writeTimeout)),
             ("MAX_CONNECTIONS", String(http.maxConnections)),
+            ("SEND_BUFFER_BYTES", String(http.sendBufferBytes)),
+            ("MAX_BUFFERED_BYTES", String(http.maxBufferedBytes)),
             ("JWKS_REFRESH_INTERVAL", Self.seconds(jwksRefreshInterval)),
             ("JWKS_UNKNOWN_KID_COOLDOWN", Self.seconds(jwksUnknownKeyCooldown)),
             ("COGNITO_ENDPOINT", cognitoEndpoint ?? "(derived from the issuer)"),

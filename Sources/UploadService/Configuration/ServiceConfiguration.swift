@@ -109,6 +109,11 @@ package struct ServiceConfiguration: Sendable {
         package var writeTimeout: Duration = .seconds(30)
         /// `MAX_CONNECTIONS`.
         package var maxConnections = 10_000
+        /// `SEND_BUFFER_BYTES`: SO_SNDBUF of accepted sockets; 0 leaves the kernel's autotuning.
+        package var sendBufferBytes = 128 * 1024
+        /// `MAX_BUFFERED_BYTES`: what the process may hold for slow readers before it drops the
+        /// most stalled ones.
+        package var maxBufferedBytes = 64 << 20
 
         /// The defaults.
         package init() {}

@@ -106,6 +106,13 @@ package struct SettingDescription: Sendable {
         SettingDescription(
             "MAX_CONNECTIONS", default: "10000", "Open connections beyond this are answered 503 and closed."),
         SettingDescription(
+            "SEND_BUFFER_BYTES", default: "131072",
+            "Kernel send buffer per connection (0: the kernel's autotuning, which lets a client that reads nothing park MBs)."
+        ),
+        SettingDescription(
+            "MAX_BUFFERED_BYTES", default: "67108864",
+            "Bytes the process may hold for slow readers; above it the most stalled non-readers are dropped."),
+        SettingDescription(
             "JWKS_REFRESH_INTERVAL", default: "3600", "Seconds between scheduled JWKS fetches (60-86400)."),
         SettingDescription(
             "JWKS_UNKNOWN_KID_COOLDOWN", default: "10",

@@ -27,8 +27,11 @@ package enum LogRedaction {
     }
 
     /// Names that contain a secret-like fragment but name public settings: the accepted Cognito
-    /// token kind (`COGNITO_TOKEN_USE=id`) is configuration, not a credential.
-    private static let nonSecretNames: Set<String> = ["token-use", "cognito-token-use", "tokenuse"]
+    /// token kind (`COGNITO_TOKEN_USE=id`) and the verified-token cache's size are configuration,
+    /// not credentials.
+    private static let nonSecretNames: Set<String> = [
+        "token-use", "cognito-token-use", "tokenuse", "token-cache-size",
+    ]
 
     /// The URL with the values of secret-like query (and fragment) parameters replaced by
     /// `<redacted>` — `X-Amz-Signature`, `X-Amz-Security-Token`, `X-Amz-Credential`, `token`, … —

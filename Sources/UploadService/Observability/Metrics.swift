@@ -44,10 +44,11 @@ package final class Metrics: Sendable {
     /// The closure sits in a struct: a bare closure as a generic Mutex's value is reabstracted on
     /// every `withLock` (inout) and written back wrapped in two more thunks, so each render grew a
     /// chain of thunks it then had to walk (the leak check saw ~220 bytes kept per `/metrics`).
-    private struct ConnectionsProvider: Sendable {
-        let read: @Sendable () -> Int
+    private struct ServerGauges: Sendable {
+        let openConnections: @Sendable () -> Int
+        let bufferedBytes: @Sendable () -> Int
     }
-    private let openConnections = Mutex<ConnectionsProvider?>(nil)
+    private let serverGauges = Mutex<ServerGauges?>(nil)
 
     /// Creates an empty registry.
     ///
@@ -127,10 +128,13 @@ package final class Metrics: Sendable {
         rateLimitedRequests.add(1, ordering: .relaxed)
     }
 
-    /// Sets the function read at render time for the `secure_upload_open_connections` gauge
-    /// (typically `{ server.openConnectionCount }`).
-    package func setOpenConnectionsProvider(_ provider: @escaping @Sendable () -> Int) {
-        openConnections.withLock { $0 = ConnectionsProvider(read: provider) }
+    /// Sets the functions read at render time for the `secure_upload_open_connections` and
+    /// `secure_upload_buffered_bytes` gauges (typically the server's `openConnectionCount` and
+    /// `bufferedBytes`).
+    package func setServerGauges(
+        openConnections: @escaping @Sendable () -> Int, bufferedBytes: @escaping @Sendable () -> Int
+    ) {
+        serverGauges.withLock { $0 = ServerGauges(openConnections: openConnections, bufferedBytes: bufferedBytes) }
     }
 
     /// The registry in Prometheus text exposition format 0.0.4
@@ -138,7 +142,7 @@ package final class Metrics: Sendable {
     package func render() -> String {
         let state = requests.withLock { $0 }
         let rejectionCounts = rejections.withLock { $0 }
-        let connectionsProvider = openConnections.withLock { $0?.read }
+        let gauges = serverGauges.withLock { $0 }
         var text = PrometheusText()
 
         text.family(
@@ -215,7 +219,11 @@ package final class Metrics: Sendable {
         text.sample("secure_upload_rate_limited_total", value: rateLimitedRequests.load(ordering: .relaxed))
 
         text.family("secure_upload_open_connections", type: "gauge", help: "Client connections currently open.")
-        text.sample("secure_upload_open_connections", value: UInt64(max(0, connectionsProvider?() ?? 0)))
+        text.sample("secure_upload_open_connections", value: UInt64(max(0, gauges?.openConnections() ?? 0)))
+        text.family(
+            "secure_upload_buffered_bytes", type: "gauge",
+            help: "Bytes the server holds for clients that are slow to read (bounded by MAX_BUFFERED_BYTES).")
+        text.sample("secure_upload_buffered_bytes", value: UInt64(max(0, gauges?.bufferedBytes() ?? 0)))
 
         text.family("secure_upload_build_info", type: "gauge", help: "Always 1; the version label names the build.")
         text.sample("secure_upload_build_info", labels: ["version": version], value: UInt64(1))

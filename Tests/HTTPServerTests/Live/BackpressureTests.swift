@@ -23,7 +23,7 @@ extension LiveTests {
                 try client.send(String(repeating: "GET /big HTTP/1.1\r\nHost: t\r\n\r\n", count: pipelined))
                 try await Task.sleep(for: .milliseconds(500))
                 // Without back-pressure all 64 answers (64 MiB) would be built and queued at once.
-                // With it, only what the kernel's socket buffers absorb (a few MiB on loopback) plus
+                // With it, only what the kernel's socket buffers absorb (256 KiB with the default send buffer) plus
                 // one answer is produced. (The receive buffer is left at its default: shrinking it after
                 // connect leaves TCP probing a zero window with exponential backoff.)
                 let answered = live.log.records.withLock { $0.count }

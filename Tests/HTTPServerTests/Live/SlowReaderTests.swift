@@ -155,3 +155,29 @@ extension LiveTests.SlowReaderTests {
         }
     }
 }
+
+extension LiveTests.SlowReaderTests {
+    @Test("a client that pipelines 64 KB of requests and reads nothing makes the server hold well under that")
+    func pipelinerPinsLittleMemory() async throws {
+        try await LiveServer.with(configuration: Self.configuration(sendBuffer: 32 * 1024), router: Self.router()) {
+            live in
+            let client = try TestClient(port: live.port, receiveBuffer: 4096)
+            let request = Array("GET /page HTTP/1.1\r\nHost: t\r\n\r\n".utf8)
+            let batch = Array([[UInt8]](repeating: request, count: 65_536 / request.count).joined())
+            #expect(client.sendWithoutWaiting(batch) == batch.count)
+            // Sample what the server holds until the write timeout closes the connection (bounded: 20 s).
+            var largest = 0
+            for _ in 0..<2000 {
+                largest = max(largest, live.server.bufferedBytes)
+                if live.server.openConnectionCount == 0 { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(live.server.openConnectionCount == 0)
+            #expect(largest > 0, "nothing was ever held: the test did not exercise back-pressure")
+            // The high-water mark, one answer beyond it, and one head-sized read of held-back input.
+            let bound = Connection.outputHighWater + Self.page.count + 512 + Connection.headReadSize
+            #expect(largest <= bound, "held \(largest) bytes for one client that reads nothing")
+            #expect(live.server.bufferedBytes == 0)
+        }
+    }
+}

@@ -16,8 +16,6 @@ package final class LocalS3Receiver: Sendable {
     static let pathPrefix = "/local/s3"
 
     let context: LocalS3PutExchange.Context
-    /// Held for the receiver's lifetime; nil when another process uses the same data folder.
-    let directoryLock: DataDirectoryLock?
 
     /// A receiver accepting URLs signed with `credentials` (from `loadOrCreateCredentials`) for
     /// `configuration.region`. Creates the bucket folder if needed. `logger` receives internal
@@ -29,14 +27,15 @@ package final class LocalS3Receiver: Sendable {
         try configuration.validate()
         let layout = LocalDataLayout(root: configuration.dataDirectory)
         try layout.prepareStateDirectories()
-        directoryLock = DataDirectoryLock(layout: layout)
+        // The store keeps the lock; the routes keep the store, so it is held while the server runs.
+        let directoryLock = DataDirectoryLock(layout: layout)
         if directoryLock == nil {
             logger?.warning(
                 "another process uses this LOCAL_DATA_DIR; its temporary upload files are removed only once an hour old",
                 metadata: ["path": "\(configuration.dataDirectory)"])
         }
         let store = try LocalObjectStore(
-            layout: layout, bucket: configuration.bucket, exclusive: directoryLock != nil, now: now())
+            layout: layout, bucket: configuration.bucket, lock: directoryLock, now: now())
         endpoint = configuration.normalizedBaseURL + Self.pathPrefix
         bucket = configuration.bucket
         let verifier = PresignedRequestVerifier(region: configuration.region)

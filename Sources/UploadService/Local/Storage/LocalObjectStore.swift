@@ -12,17 +12,20 @@ struct LocalObjectStore: Sendable {
     let bucket: String
     /// Where the bucket folder really is (symlinks resolved), to prove objects stay inside it.
     let resolvedBucketDirectory: String
+    /// The data folder's lock, held as long as this store (and so the receiver using it) lives.
+    let directoryLock: DataDirectoryLock?
 
     /// Creates the state and bucket folders if needed, and removes temporary files left by an
-    /// earlier run that died mid-upload: all of them when `exclusive` (the caller holds the
-    /// `DataDirectoryLock`, so nothing else can be writing them), otherwise those not written to
-    /// for `staleAfter` seconds.
+    /// earlier run that died mid-upload: all of them when given the data folder's `lock` (then
+    /// nothing else can be writing them), otherwise those not written to for `staleAfter` seconds.
+    /// The store keeps the lock for its lifetime.
     init(
-        layout: LocalDataLayout, bucket: String, exclusive: Bool = false, staleAfter: TimeInterval = 3600,
+        layout: LocalDataLayout, bucket: String, lock: DataDirectoryLock? = nil, staleAfter: TimeInterval = 3600,
         now: Date = Date()
     ) throws(LocalModeError) {
         self.layout = layout
         self.bucket = bucket
+        directoryLock = lock
         try layout.prepareStateDirectories()
         let bucketDirectory = layout.bucketDirectory(bucket)
         try SecureFiles.makeDirectories(bucketDirectory)
@@ -31,7 +34,7 @@ struct LocalObjectStore: Sendable {
         }
         resolvedBucketDirectory = resolved
         Self.removeStaleUploads(
-            in: layout.temporaryDirectory, olderThan: exclusive ? .infinity : now.timeIntervalSince1970 - staleAfter)
+            in: layout.temporaryDirectory, olderThan: lock != nil ? .infinity : now.timeIntervalSince1970 - staleAfter)
     }
 
     /// The file an object with `key` (already validated by `S3ObjectAddress`) lives in.
