@@ -189,6 +189,44 @@ int su_parse_http_date(const char *text, size_t length, int64_t *seconds) {
 
 void su_ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
 
+// The self-pipe trick: the handler only write(2)s the signal number (async-signal-safe) to a pipe
+// a thread reads. Installed with sigaction, the handler is in place when the call returns, on
+// every thread, so no signal is lost between start-up and the first wait.
+static int su_termination_pipe_write = -1;
+
+static void su_on_termination(int number) {
+    int saved = errno;
+    unsigned char byte = (unsigned char)number;
+    ssize_t ignored = write(su_termination_pipe_write, &byte, 1);
+    (void)ignored;
+    errno = saved;
+}
+
+int su_catch_termination_signals(void) {
+    int fds[2];
+    if (pipe2(fds, O_CLOEXEC) != 0) return -1;
+    // A full pipe (thousands of unread signals) drops further bytes instead of blocking the handler.
+    fcntl(fds[1], F_SETFL, fcntl(fds[1], F_GETFL) | O_NONBLOCK);
+    su_termination_pipe_write = fds[1];
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = su_on_termination;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    if (sigaction(SIGTERM, &action, NULL) != 0 || sigaction(SIGINT, &action, NULL) != 0) return -1;
+    return fds[0];
+}
+
+int su_wait_termination_signal(int readFD) {
+    for (;;) {
+        unsigned char byte = 0;
+        ssize_t count = read(readFD, &byte, 1);
+        if (count == 1) return byte;
+        if (count < 0 && errno == EINTR) continue;
+        return -1;
+    }
+}
+
 int su_random_bytes(void *buffer, size_t length) {
     size_t done = 0;
     while (done < length) {

@@ -1,6 +1,6 @@
 import ArgumentParser
-import Dispatch
 import Foundation
+import HTTPServer
 import Logging
 import Synchronization
 import UploadService
@@ -14,6 +14,8 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var settings: SettingsOptions
 
     func run() async throws {
+        // First of all: from here on a SIGTERM or SIGINT is caught and kept, never lost or fatal.
+        let signals = TerminationSignals()
         let environment = ProcessInfo.processInfo.environment
         let merged: [String: String]
         let configuration: ServiceConfiguration
@@ -32,11 +34,6 @@ struct ServeCommand: AsyncParsableCommand {
         for (name, value) in configuration.redactedSummary { summary[name] = .string(value) }
         logger.info("effective configuration", metadata: summary)
 
-        // Signals must be ignored before the sources exist, or the default action kills the process;
-        // the sources exist from here on, so a signal during start-up is kept, not lost.
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGINT, SIG_IGN)
-        let signals = TerminationSignals()
         let application: Application
         do {
             application = try Application(configuration: configuration, environment: merged, logger: logger)
@@ -93,8 +90,9 @@ struct ServeCommand: AsyncParsableCommand {
     }
 }
 
-/// SIGTERM and SIGINT, watched from creation on: `next()` returns the first one even if it arrived
-/// before anyone waited (during start-up); a second signal while draining exits at once.
+/// SIGTERM and SIGINT, caught from creation on (a `sigaction` handler feeding a pipe, see
+/// `TerminationSignalPipe`): `next()` returns the first one even if it arrived before anyone
+/// waited (during start-up); a second signal while draining exits at once.
 final class TerminationSignals: Sendable {
     private struct State {
         var received: String?
@@ -102,17 +100,18 @@ final class TerminationSignals: Sendable {
     }
 
     private let state = Mutex(State())
-    // Dispatch sources must stay alive to keep delivering; they are only read on `queue`.
-    nonisolated(unsafe) private var sources: [any DispatchSourceSignal] = []
-    private let queue = DispatchQueue(label: "secure-upload.signals")
 
     init() {
-        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler { [weak self] in self?.deliver(name) }
-            source.resume()
-            sources.append(source)
+        guard let pipe = TerminationSignalPipe.install() else {
+            FileHandle.standardError.write(Data("secure-upload: cannot catch SIGTERM/SIGINT\n".utf8))
+            Foundation.exit(1)
         }
+        // A plain thread blocks on the pipe: it must not hold a Swift concurrency or Dispatch worker.
+        let reader = Thread { [self] in
+            while let name = pipe.next() { deliver(name) }
+        }
+        reader.name = "signals"
+        reader.start()
     }
 
     /// The name of the first termination signal, waiting for it if none has arrived yet.

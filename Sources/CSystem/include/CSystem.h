@@ -76,6 +76,11 @@ int su_parse_http_date(const char *text, size_t length, int64_t *seconds);
 
 /// Ignores SIGPIPE for the whole process (writes also use MSG_NOSIGNAL).
 void su_ignore_sigpipe(void);
+/// Catches SIGTERM and SIGINT with a handler that writes the signal number to a pipe; returns the
+/// pipe's read end, or -1. The handler is installed when the call returns.
+int su_catch_termination_signals(void);
+/// Blocks until the next caught termination signal; returns its number, or -1 if the pipe failed.
+int su_wait_termination_signal(int readFD);
 
 /// Fills `buffer` from the kernel's random source; returns 0 or -1.
 int su_random_bytes(void *buffer, size_t length);
