@@ -1,7 +1,7 @@
 internal import COpenSSL
 
 /// SHA-256 (FIPS 180-4) through OpenSSL's EVP interface, with the algorithm fetched once.
-package enum SHA256 {
+package enum SHA256: DigestAlgorithm {
     /// The digest length in bytes.
     package static let byteCount = 32
 
@@ -31,40 +31,10 @@ package enum SHA256 {
     }
 
     /// An incremental hasher, for bodies that arrive in pieces (the local S3 receiver).
-    @safe package struct Hasher: ~Copyable {
-        private let context: OpaquePointer
+    package typealias Hasher = DigestHasher<SHA256>
 
-        package init() {
-            guard let context = unsafe EVP_MD_CTX_new(), unsafe EVP_DigestInit_ex2(context, Digests.sha256, nil) == 1
-            else { preconditionFailure("EVP_DigestInit_ex2(SHA-256) failed") }
-            unsafe self.context = context
-        }
-
-        deinit { unsafe EVP_MD_CTX_free(context) }
-
-        /// Feeds more bytes.
-        package mutating func update(_ bytes: UnsafeRawBufferPointer) {
-            guard bytes.count > 0 else { return }
-            let status = unsafe EVP_DigestUpdate(context, bytes.baseAddress, bytes.count)
-            precondition(status == 1, "EVP_DigestUpdate failed")
-        }
-
-        /// Feeds more bytes.
-        package mutating func update(_ bytes: [UInt8]) {
-            unsafe bytes.withUnsafeBytes { unsafe update($0) }
-        }
-
-        /// The digest of everything fed so far; consumes the hasher.
-        package consuming func finalize() -> [UInt8] {
-            var output = [UInt8](repeating: 0, count: SHA256.byteCount)
-            var length: UInt32 = 0
-            let status = unsafe output.withUnsafeMutableBufferPointer {
-                unsafe EVP_DigestFinal_ex(context, $0.baseAddress, &length)
-            }
-            precondition(status == 1 && length == 32, "EVP_DigestFinal_ex failed")
-            return output
-        }
-    }
+    /// The fetched algorithm, for ``DigestHasher``.
+    package static var algorithm: OpaquePointer { unsafe Digests.sha256 }
 }
 
 /// Algorithms fetched once per process: implicit fetches (`EVP_sha256()`) cost a lookup per call in
