@@ -150,8 +150,9 @@ async def ordinary_client(port: int, token: str, count: int) -> dict:
             "max_ms": round(latencies[-1], 2)}
 
 
-async def slow_loris(port: int, stop: asyncio.Event, results: list):
-    """Trickles a header byte every second; records how long until the server hung up."""
+async def hold_until_cut(port: int, opening: bytes, trickle: bytes, stop: asyncio.Event, results: list):
+    """Sends `opening`, then `trickle` (if any) every second, until the server answers 408 or hangs
+    up; records ("cut", seconds), or ("open", seconds) if the attack ended first."""
     started = time.monotonic()
     try:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -159,11 +160,12 @@ async def slow_loris(port: int, stop: asyncio.Event, results: list):
         results.append(("refused", 0.0))
         return
     try:
-        writer.write(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        writer.write(opening)
         await writer.drain()
         while not stop.is_set():
-            writer.write(b"a")
-            await writer.drain()
+            if trickle:
+                writer.write(trickle)
+                await writer.drain()
             try:
                 data = await asyncio.wait_for(reader.read(4096), 1.0)
                 # The server answered (408) and/or closed: cut off.
@@ -179,30 +181,16 @@ async def slow_loris(port: int, stop: asyncio.Event, results: list):
         writer.close()
 
 
+async def slow_loris(port: int, stop: asyncio.Event, results: list):
+    """Trickles a header byte every second; the header timeout must cut it."""
+    await hold_until_cut(port, b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ", b"a", stop, results)
+
+
 async def half_body(port: int, token: str, stop: asyncio.Event, results: list):
-    started = time.monotonic()
-    try:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    except OSError:
-        results.append(("refused", 0.0))
-        return
-    try:
-        writer.write(b"POST /upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token.encode() +
-                     b"\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"filename\": \"x")
-        await writer.drain()
-        while not stop.is_set():
-            try:
-                data = await asyncio.wait_for(reader.read(4096), 1.0)
-                if data == b"" or data.startswith(b"HTTP/1.1 408"):
-                    results.append(("cut", time.monotonic() - started))
-                    return
-            except asyncio.TimeoutError:
-                pass
-        results.append(("open", time.monotonic() - started))
-    except (ConnectionResetError, BrokenPipeError):
-        results.append(("cut", time.monotonic() - started))
-    finally:
-        writer.close()
+    """Sends a head and part of the body it announces, then nothing; the body timeout must cut it."""
+    opening = (b"POST /upload HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token.encode() +
+               b"\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"filename\": \"x")
+    await hold_until_cut(port, opening, b"", stop, results)
 
 
 async def non_reader(port: int, stop: asyncio.Event, results: list):
