@@ -371,7 +371,7 @@ final class Connection {
             keepAlive ? (head.version.minor == 0 ? .keepAlive : .none) : .close
         let sendsBody = head.method != .head && !response.status.forbidsBody
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(512 + (sendsBody && response.body.count <= 16_384 ? response.body.count : 0))
+        bytes.reserveCapacity(512)
         var sent = response
         if !context.encoder.encode(
             response, contentLength: response.body.count, requestID: exchange.requestID,
@@ -390,17 +390,10 @@ final class Connection {
         // The write timeout counts from when output starts waiting, not from an older write.
         if output.isEmpty { writeProgress = loop.now }
         queuedBytes += bytes.count + bodySent
-        if bodySent > 0 {
-            if bodySent <= 16_384 {
-                bytes.append(contentsOf: sent.body)
-                output.append(bytes)
-            } else {
-                output.append(bytes)
-                output.append(sent.body)
-            }
-        } else {
-            output.append(bytes)
-        }
+        // Head and body go out together in one sendmsg over two buffers (`EventLoop.write`): the
+        // body, often a cached static file shared by every connection, is never copied.
+        output.append(bytes)
+        if bodySent > 0 { output.append(sent.body) }
         if !keepAlive { closing = true }
         lastActivity = loop.now
         if let onResponse = context.onResponse {
