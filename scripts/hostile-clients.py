@@ -28,14 +28,14 @@ import json
 import os
 import pathlib
 import resource
-import signal
 import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+
+from local_server import LocalServer, rss_kb
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 HEADER_TIMEOUT_S = 10  # HTTPServerConfiguration.headerTimeout
@@ -43,54 +43,8 @@ BODY_TIMEOUT_S = 30  # HTTPServerConfiguration.bodyTimeout
 WRITE_TIMEOUT_S = 30  # HTTPServerConfiguration.writeTimeout
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_kb(pid: int) -> int:
-    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return -1
-
-
 def open_fds(pid: int) -> int:
     return len(os.listdir(f"/proc/{pid}/fd"))
-
-
-class Server:
-    def __init__(self, binary: str):
-        self.port = free_port()
-        self.data = tempfile.mkdtemp(prefix="hostile-data-")
-        env = dict(os.environ)
-        env.update(
-            SECURE_UPLOAD_MODE="local", HOST="127.0.0.1", PORT=str(self.port), LOCAL_DATA_DIR=self.data,
-            LOCAL_USERS="alice:correct-horse-battery", STATIC_DIR=str(ROOT / "frontend"),
-            RATE_LIMIT_PER_MINUTE="1000000", LOG_LEVEL="error", LOG_FORMAT="text")
-        self.log = open(os.path.join(self.data, "server.log"), "wb")
-        self.process = subprocess.Popen([binary, "serve"], env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        self.base = f"http://127.0.0.1:{self.port}"
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(self.base + "/readyz", timeout=1) as r:
-                    if r.status == 200:
-                        return
-            except Exception:
-                time.sleep(0.05)
-        self.stop()
-        raise SystemExit("server did not become ready")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.log.close()
 
 
 def sign_in(base: str) -> str:
@@ -301,7 +255,8 @@ async def single_attacks(port: int) -> dict:
 
 
 async def main_async(args) -> dict:
-    server = Server(args.binary)
+    server = LocalServer(args.binary, tempfile.mkdtemp(prefix="hostile-data-"), {
+        "LOCAL_USERS": "alice:correct-horse-battery", "RATE_LIMIT_PER_MINUTE": "1000000"})
     report = {"scale": args.scale, "port": server.port}
     try:
         token = sign_in(server.base)

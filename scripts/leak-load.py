@@ -29,72 +29,17 @@ import json
 import os
 import pathlib
 import random
-import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.parse
 
+from local_server import LocalServer, rss_kb
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 USERS = {"alice": "correct-horse-battery", "bob": "staple-tree-lamp", "carol": "river-stone-cloud"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_kb(pid: int) -> int:
-    for line in pathlib.Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return -1
-
-
-class Server:
-    def __init__(self, binary: str, data: str, extra_env: dict):
-        self.port = free_port()
-        self.data = data
-        env = dict(os.environ)
-        env.update(
-            SECURE_UPLOAD_MODE="local", HOST="127.0.0.1", PORT=str(self.port), LOCAL_DATA_DIR=data,
-            LOCAL_USERS=",".join(f"{u}:{p}" for u, p in USERS.items()), STATIC_DIR=str(ROOT / "frontend"),
-            RATE_LIMIT_PER_MINUTE="0", LOG_LEVEL="error", LOG_FORMAT="text", SHUTDOWN_DELAY="0",
-            SHUTDOWN_GRACE="5")
-        env.update(extra_env)
-        self.log_path = os.path.join(data, "server.log")
-        self.log = open(self.log_path, "wb")
-        self.process = subprocess.Popen([binary, "serve"], env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 120
-        while time.time() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"server exited with {self.process.returncode}; log: {self.log_path}")
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                c.request("GET", "/readyz")
-                if c.getresponse().status == 200:
-                    c.close()
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise SystemExit("server did not become ready")
-
-    def stop(self) -> int:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=120)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-        return self.process.returncode
 
 
 class Stats:
@@ -293,7 +238,9 @@ def main() -> None:
 
     data = tempfile.mkdtemp(prefix="leak-check-")
     extra = dict(item.split("=", 1) for item in args.env)
-    server = Server(args.binary, data, extra)
+    server = LocalServer(args.binary, data, {
+        "LOCAL_USERS": ",".join(f"{u}:{p}" for u, p in USERS.items()), "RATE_LIMIT_PER_MINUTE": "0",
+        "SHUTDOWN_DELAY": "0", "SHUTDOWN_GRACE": "5", **extra}, ready_timeout=120, stop_timeout=120)
     stats = Stats()
     started = time.time()
     deadline = started + args.seconds
