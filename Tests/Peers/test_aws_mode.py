@@ -30,7 +30,7 @@ requests = pytest.importorskip("requests", reason="run scripts/setup/60-peers.sh
 REPO = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
 BUCKET = "uploads"
-ACCESS_KEY = "AKIAPEERTEST00000001"
+ACCESS_KEY = "AKIAIOSFODNN7EXAMPLE"
 SECRET_KEY = "peerSecretKeyForLocalTestsOnly0000000001"
 USERNAME = "alice"
 PASSWORD = "Passw0rd!Passw0rd"
