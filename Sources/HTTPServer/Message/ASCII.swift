@@ -1,4 +1,5 @@
-/// Byte classes from RFC 9110 §5.6 and RFC 9112, as table lookups so the parser stays branch-light.
+/// Byte classes from RFC 9110 §5.6 and RFC 9112, as comparisons and bit masks so the parser stays
+/// branch-light.
 enum ASCII {
     static let cr: UInt8 = 13
     static let lf: UInt8 = 10
@@ -7,20 +8,15 @@ enum ASCII {
     static let colon: UInt8 = 58
 
     /// tchar = "!" / "#" / "$" / "%" / "&" / "'" / "*" / "+" / "-" / "." / "^" / "_" / "`" / "|" / "~"
-    /// / DIGIT / ALPHA (RFC 9110 §5.6.2).
-    private static let tokenTable: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for byte in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(byte)] = true }
-        for byte in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(byte)] = true }
-        for byte in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(byte)] = true }
-        for byte in "!#$%&'*+-.^_`|~".utf8 { table[Int(byte)] = true }
-        return table
-    }()
+    /// / DIGIT / ALPHA (RFC 9110 §5.6.2), as one bit per ASCII byte: bytes 0-63, then 64-127.
+    /// Constants rather than a table, so a check is a shift and a mask with no lazy global behind it.
+    private static let tokenBitsLow: UInt64 = 0x03FF_6CFA_0000_0000
+    private static let tokenBitsHigh: UInt64 = 0x57FF_FFFF_C7FF_FFFE
 
     /// True for a byte allowed in a token (method, header name, transfer coding).
     @inline(__always)
     static func isToken(_ byte: UInt8) -> Bool {
-        tokenTable[Int(byte)]
+        byte < 64 ? (tokenBitsLow >> byte) & 1 == 1 : byte < 128 && (tokenBitsHigh >> (byte &- 64)) & 1 == 1
     }
 
     /// field-vchar / SP / HTAB / obs-text: anything but controls and DEL (RFC 9110 §5.5).

@@ -135,11 +135,32 @@ package struct HTTPRequestParser: Sendable {
     // MARK: - Head
 
     /// Scans for the empty line that ends the head, enforcing the size limits on the way.
+    ///
+    /// Only CR and LF change the scanner's state, so the bytes between them are skipped eight at a
+    /// time (`ByteScan.lineBreak`) and the size limit is checked once per run, at the byte where it
+    /// was first exceeded; a token alone is some 1 KB of a typical head.
     private mutating func scanHead(_ input: Span<UInt8>, _ index: inout Int) -> HTTPParserEvent? {
         var pendingStart = index
         var position = headBuffer.count
         var i = index
-        while i < input.count {
+        let count = input.count
+        while i < count {
+            if !sawCR {
+                let runStart = i
+                i = ByteScan.lineBreak(in: input, from: i)
+                if i > runStart {
+                    let limit =
+                        requestLineEnd == 0
+                        ? limits.maxRequestLineBytes + 2 : requestLineEnd + limits.maxHeaderBytes
+                    let before = position
+                    position += i - runStart
+                    if position > limit {
+                        index = runStart + (limit - before) + 1
+                        return fail(requestLineEnd == 0 ? .requestLineTooLong : .headersTooLarge)
+                    }
+                }
+                if i == count { break }
+            }
             let byte = input[i]
             i += 1
             position += 1
@@ -179,7 +200,7 @@ package struct HTTPRequestParser: Sendable {
                 lineStart = position
             } else if byte == ASCII.cr {
                 sawCR = true
-            } else if byte == ASCII.lf {
+            } else {
                 index = i
                 return fail(.bareLF)
             }
@@ -265,8 +286,8 @@ package struct HTTPRequestParser: Sendable {
         var lineStart = requestLineEnd
         let end = buffer.count - 2
         while lineStart < end {
-            var lineEnd = lineStart
-            while buffer[lineEnd] != ASCII.cr { lineEnd += 1 }
+            // The scan left only CRLF pairs in the buffer: the next line break is this line's CR.
+            let lineEnd = ByteScan.lineBreak(in: buffer.span, from: lineStart)
             let field: (name: String, value: String)
             switch parseField(buffer, lineStart..<lineEnd) {
             case .success(let parsed): field = parsed
@@ -380,7 +401,7 @@ package struct HTTPRequestParser: Sendable {
         while valueEnd > valueStart, buffer[valueEnd - 1] == ASCII.space || buffer[valueEnd - 1] == ASCII.tab {
             valueEnd -= 1
         }
-        for index in valueStart..<valueEnd where !ASCII.isFieldValue(buffer[index]) {
+        guard ByteScan.allFieldValueBytes(buffer.span.extracting(valueStart..<valueEnd)) else {
             return .failure(.invalidHeaderValue)
         }
         return .success(
