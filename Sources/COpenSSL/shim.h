@@ -1,7 +1,12 @@
-// The OpenSSL 3 surface SecureUpload uses: EVP digests, MACs and public keys, OSSL_PARAM_BLD,
+// The OpenSSL 3 surface SecureUpload uses: SHA-256 and EVP digests, MACs and public keys, OSSL_PARAM_BLD,
 // random bytes and the error queue. Only CryptoPrimitives imports this module.
 #ifndef SECURE_UPLOAD_COPENSSL_SHIM_H
 #define SECURE_UPLOAD_COPENSSL_SHIM_H
+
+// SHA256_Init/Update/Final are deprecated in OpenSSL 3 in favour of EVP, but they remain, run the
+// same assembly (SHA-NI where the CPU has it), and work on a caller's stack struct. EVP allocates
+// a context per digest, which cost more than hashing a request's few hundred bytes.
+#define OPENSSL_SUPPRESS_DEPRECATED 1
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
@@ -13,6 +18,7 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
+#include <openssl/sha.h>
 
 // OSSL_PKEY_PARAM_* and friends are string macros Swift cannot import; wrap the few we need.
 static inline const char *su_param_rsa_n(void) { return OSSL_PKEY_PARAM_RSA_N; }

@@ -18,27 +18,42 @@ package enum HMACSHA256 {
 
     /// HMAC-SHA256 of raw memory under `key`.
     ///
-    /// RFC 2104 written out over the fetched SHA-256: H((K ^ opad) || H((K ^ ipad) || m)). OpenSSL
-    /// 3's one-shot `HMAC()` fetches the algorithm and builds an `EVP_MAC` context on every call,
-    /// which cost more than the two digests themselves; SigV4 MACs on every pre-signed URL.
+    /// RFC 2104 written out over OpenSSL's low-level SHA-256 on stack contexts:
+    /// H((K ^ opad) || H((K ^ ipad) || m)). OpenSSL 3's one-shot `HMAC()` fetches the algorithm and
+    /// builds an `EVP_MAC` context on every call, which cost more than the digests themselves;
+    /// SigV4 MACs on every pre-signed URL.
     package static func authenticate(_ message: UnsafeRawBufferPointer, key: [UInt8]) -> [UInt8] {
-        var block = key.count > blockSize ? SHA256.hash(key) : key
-        block.append(contentsOf: repeatElement(0, count: blockSize - block.count))
-        var inner = [UInt8]()
-        inner.reserveCapacity(blockSize + message.count)
-        for byte in block { inner.append(byte ^ 0x36) }
-        unsafe inner.append(contentsOf: message)
-        var outer = [UInt8]()
-        outer.reserveCapacity(blockSize + byteCount)
-        for byte in block { outer.append(byte ^ 0x5c) }
-        outer.append(contentsOf: SHA256.hash(inner))
-        let mac = SHA256.hash(outer)
-        // Best effort: the padded key copies are secret, so clear them before the memory is freed.
-        for index in block.indices { block[index] = 0 }
-        for index in 0..<blockSize {
-            inner[index] = 0
-            outer[index] = 0
+        // The key, hashed if longer than a block, zero-padded to one block (K).
+        var pad = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        unsafe withUnsafeMutableBytes(of: &pad) { block in
+            if key.count > blockSize {
+                unsafe SHA256.hash(key).withUnsafeBytes { unsafe block.copyMemory(from: $0) }
+            } else {
+                unsafe key.withUnsafeBytes { unsafe block.copyMemory(from: $0) }
+            }
         }
+        var context = SHA256_CTX()
+        var innerDigest = (UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        unsafe withUnsafeMutableBytes(of: &pad) { block in
+            for index in 0..<blockSize { unsafe block[index] ^= 0x36 }
+            unsafe SHA256_Init(&context)
+            unsafe SHA256_Update(&context, block.baseAddress, blockSize)
+            unsafe SHA256_Update(&context, message.baseAddress, message.count)
+            unsafe withUnsafeMutableBytes(of: &innerDigest) { digest in
+                _ = unsafe SHA256_Final(digest.baseAddress?.assumingMemoryBound(to: UInt8.self), &context)
+            }
+            // 0x36 ^ 0x5c turns the inner pad into the outer one.
+            for index in 0..<blockSize { unsafe block[index] ^= 0x36 ^ 0x5c }
+            unsafe SHA256_Init(&context)
+            unsafe SHA256_Update(&context, block.baseAddress, blockSize)
+        }
+        unsafe withUnsafeBytes(of: &innerDigest) { digest in
+            _ = unsafe SHA256_Update(&context, digest.baseAddress, byteCount)
+        }
+        let mac = SHA256.finish(&context)
+        // The padded key and the inner digest are secret: clear them before the stack is reused.
+        unsafe OPENSSL_cleanse(&pad, MemoryLayout.size(ofValue: pad))
+        unsafe OPENSSL_cleanse(&innerDigest, MemoryLayout.size(ofValue: innerDigest))
         return mac
     }
 

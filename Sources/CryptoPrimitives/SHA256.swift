@@ -19,15 +19,25 @@ package enum SHA256: DigestAlgorithm {
     }
 
     /// The SHA-256 digest of raw memory.
+    ///
+    /// On OpenSSL's low-level SHA-256 over a stack context: `EVP_Digest` allocates and frees an
+    /// `EVP_MD_CTX` and a provider context per call, about as much work as hashing the few hundred
+    /// bytes of a canonical request or a token.
     package static func hash(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
-        var output = [UInt8](repeating: 0, count: byteCount)
-        var length: UInt32 = 0
-        let status = unsafe output.withUnsafeMutableBufferPointer { out in
-            unsafe EVP_Digest(bytes.baseAddress, bytes.count, out.baseAddress, &length, Digests.sha256, nil)
+        var context = SHA256_CTX()
+        unsafe SHA256_Init(&context)
+        unsafe SHA256_Update(&context, bytes.baseAddress, bytes.count)
+        return finish(&context)
+    }
+
+    /// Finishes `context` into a new digest and clears it.
+    static func finish(_ context: inout SHA256_CTX) -> [UInt8] {
+        let digest = unsafe [UInt8](unsafeUninitializedCapacity: byteCount) { buffer, count in
+            unsafe SHA256_Final(buffer.baseAddress, &context)
+            count = byteCount
         }
-        // EVP_Digest on a fetched SHA-256 only fails on allocation failure.
-        precondition(status == 1 && length == 32, "EVP_Digest(SHA-256) failed")
-        return output
+        unsafe OPENSSL_cleanse(&context, MemoryLayout<SHA256_CTX>.size)
+        return digest
     }
 
     /// An incremental hasher, for bodies that arrive in pieces (the local S3 receiver).
