@@ -36,7 +36,7 @@ let cachedVerifier = try await makeVerifier(cacheCapacity: 10_000)
 let credentials = AWSCredentials(
     accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
 let presigner = S3Presigner(location: S3Location(bucket: "bench-uploads", region: "us-east-1"))
-let keyBuilder = ObjectKeyBuilder(randomHex: { Hex.encode(SecureRandom.bytes(count: 8)) })
+let keyBuilder = ObjectKeyBuilder(randomHex: Application.randomHex)  // as shipped
 let issuer = UploadIssuer(
     presigner: presigner, credentials: StaticCredentialsSource(credentials), keyBuilder: keyBuilder, expiry: 300)
 let policy = UploadPolicy()
@@ -78,6 +78,12 @@ bench("sigv4: presign PUT (4 signed headers)") {
 }
 bench("sigv4: HMAC-SHA256 of 200 bytes") {
     blackHole(HMACSHA256.authenticate([UInt8](repeating: 0x41, count: 200), key: Array(repeating: 7, count: 32)))
+}
+bench("random: 8 bytes (SecureRandom)") {
+    blackHole(SecureRandom.bytes(count: 8))
+}
+bench("random: 8 bytes (RandomWordPool)") {
+    blackHole(RandomWordPool.shared.next())
 }
 bench("upload: object key") {
     blackHole(keyBuilder.key(subject: subject, filename: "photo 1.jpg", now: now))

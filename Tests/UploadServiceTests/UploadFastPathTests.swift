@@ -91,6 +91,31 @@ struct UploadFastPathTests {
             "mixed é", "x\u{301}", ".\u{301}a",
         ])
     func wholeNames(name: String) {
+        #expect(FilenameSanitizer.sanitize(name) == Self.generalSanitized(name))
+    }
+
+    @Test("random ASCII names, long ones included, sanitise on bytes exactly as on scalars")
+    func randomASCIINames() {
+        var generator = SystemRandomNumberGenerator()
+        // Weighted towards what the rule treats specially: dots, spaces, controls, replaced characters.
+        let special = Array(". . .  \u{0}\u{7F}\t/%#?*~".unicodeScalars)
+        for _ in 0..<3_000 {
+            let length = Int.random(in: 0...260, using: &generator)
+            var name = String.UnicodeScalarView()
+            for _ in 0..<length {
+                if Bool.random(using: &generator) {
+                    name.append(special.randomElement(using: &generator)!)
+                } else {
+                    name.append(Unicode.Scalar(UInt8.random(in: 0..<0x80, using: &generator)))
+                }
+            }
+            let text = String(name)
+            #expect(FilenameSanitizer.sanitize(text) == Self.generalSanitized(text), "\(text.debugDescription)")
+        }
+    }
+
+    /// The general (scalar and Character) path, step by step, as the reference for the fast paths.
+    static func generalSanitized(_ name: String) -> String {
         let expected: String = {
             let normalized = name.utf8.allSatisfy { $0 < 0x80 } ? name : name.precomposedStringWithCanonicalMapping
             var scalars = FilenameSanitizer.generalScalars(normalized)
@@ -102,7 +127,7 @@ struct UploadFastPathTests {
             result = String(trimmed)
             return result.isEmpty ? FilenameSanitizer.fallback : result
         }()
-        #expect(FilenameSanitizer.sanitize(name) == expected)
+        return expected
     }
 
     @Test(
