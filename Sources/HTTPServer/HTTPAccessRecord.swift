@@ -17,7 +17,7 @@ package struct HTTPAccessRecord: Sendable {
     /// The peer's IP literal.
     package var remoteAddress: String
     /// The response's `logAttributes`.
-    package var attributes: [String: String]
+    package var attributes: HTTPLogAttributes
     /// Every `X-Forwarded-For` value of the request, joined with `,` in the order received; nil
     /// when there was none. Only the application knows which proxies to believe.
     package var forwardedFor: String? = nil

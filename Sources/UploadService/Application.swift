@@ -219,7 +219,7 @@ package final class Application: Sendable {
                 accessLogger.log(
                     requestID: record.requestID, method: record.method, path: record.path, route: record.route,
                     status: record.status, bytesSent: Int64(record.bytesSent), duration: record.duration,
-                    clientAddress: client, user: record.attributes["sub"])
+                    clientAddress: client, user: record.attributes.user)
                 metrics.recordRequest(
                     route: record.route, method: record.method, status: record.status, duration: record.duration)
             })

@@ -26,7 +26,9 @@ struct ObservabilityAccessLogTests {
         let record = HTTPAccessRecord(
             requestID: "req-9", method: "POST", path: "/upload", route: "/upload", status: 200, bytesSent: 77,
             duration: .milliseconds(4), remoteAddress: "10.0.0.5",
-            attributes: ["sub": "user-sub-1", "token": "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ2In0.U0lHTkFUVVJF"])
+            attributes: HTTPLogAttributes(
+                user: "user-sub-1", errorCode: "invalid_token",
+                reason: "bad_signature eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ2In0.U0lHTkFUVVJF"))
         AccessLogger(logger: capture.logger(format: .json)).log(record, clientAddress: "198.51.100.7")
         let object = try capture.singleJSONObject()
         #expect(object["sub"] as? String == "user-sub-1")
@@ -35,6 +37,7 @@ struct ObservabilityAccessLogTests {
         #expect(object["bytes"] as? String == "77")
         #expect(object["duration_ms"] as? String == "4.000")
         #expect(!capture.lines[0].contains("eyJ"))
+        #expect(!capture.lines[0].contains("invalid_token"))
         #expect(!capture.lines[0].contains("10.0.0.5"))
     }
 

@@ -408,6 +408,8 @@ final class Connection {
 
     /// All `X-Forwarded-For` lines as one list: a proxy may append its own line after the client's.
     private static func forwardedFor(_ headers: HTTPHeaders) -> String? {
+        // Most requests have none: answer that without building a list.
+        guard headers.contains("X-Forwarded-For") else { return nil }
         let values = headers.values("X-Forwarded-For")
         if values.isEmpty { return nil }
         return values.count == 1 ? values[0] : values.joined(separator: ",")

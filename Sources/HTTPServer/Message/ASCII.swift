@@ -55,6 +55,17 @@ enum ASCII {
     /// ASCII case-insensitive equality of two strings, without allocating.
     static func equalsIgnoringCase(_ lhs: String, _ rhs: String) -> Bool {
         if lhs.utf8.count != rhs.utf8.count { return false }
+        // Header names are compared on every request: on contiguous bytes (small strings are
+        // spilled to the stack) rather than through two UTF-8 iterators.
+        let compared = unsafe lhs.utf8.withContiguousStorageIfAvailable { left in
+            unsafe rhs.utf8.withContiguousStorageIfAvailable { right in
+                for index in 0..<left.count where unsafe left[index] != right[index] {
+                    if unsafe lowercased(left[index]) != lowercased(right[index]) { return false }
+                }
+                return true
+            }
+        }
+        if let compared, let result = compared { return result }
         var left = lhs.utf8.makeIterator()
         var right = rhs.utf8.makeIterator()
         while true {

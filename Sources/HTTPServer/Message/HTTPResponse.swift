@@ -8,15 +8,15 @@ package struct HTTPResponse: Sendable {
     package var headers: HTTPHeaders
     /// The content; not sent for `HEAD`, 1xx, 204 and 304.
     package var body: [UInt8]
-    /// Facts for the access log (e.g. `["sub": ...]`); never sent to the client.
-    package var logAttributes: [String: String]
+    /// Facts for the access log (the user, an error code); never sent to the client.
+    package var logAttributes: HTTPLogAttributes
 
     /// A response with the given parts.
     package init(status: HTTPStatus, headers: HTTPHeaders = .init(), body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
-        self.logAttributes = [:]
+        self.logAttributes = HTTPLogAttributes()
     }
 
     /// The server's JSON error shape `{"error": "<sentence>", "code": "<snake_code>"}`.

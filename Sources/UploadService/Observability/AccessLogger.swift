@@ -50,14 +50,14 @@ package struct AccessLogger: Sendable {
     /// Logs one request as the HTTP server recorded it (pass this from `HTTPServer`'s `onResponse`).
     ///
     /// - Parameters:
-    ///   - record: what was asked and answered; the user is `record.attributes["sub"]`.
+    ///   - record: what was asked and answered; the user is `record.attributes.user`.
     ///   - clientAddress: the client address resolved through ``TrustedProxies`` from the record's
     ///     `remoteAddress` and the request's `X-Forwarded-For`.
     package func log(_ record: HTTPAccessRecord, clientAddress: String) {
         log(
             requestID: record.requestID, method: record.method, path: record.path, route: record.route,
             status: record.status, bytesSent: Int64(record.bytesSent), duration: record.duration,
-            clientAddress: clientAddress, user: record.attributes["sub"])
+            clientAddress: clientAddress, user: record.attributes.user)
     }
 
     /// Logs one request.

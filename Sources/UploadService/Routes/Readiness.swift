@@ -37,6 +37,10 @@ package final class Readiness: Sendable {
         return parts
     }
 
+    /// True when `POST /upload` has what it needs: ``missingDependencies`` is empty. Checked on
+    /// every upload, so it builds no list.
+    package var hasDependencies: Bool { jwksLoaded() && credentialsAvailable() }
+
     /// True when nothing is missing.
     package var isReady: Bool { missing.isEmpty }
 }

@@ -9,8 +9,8 @@ extension UploadError: HTTPResponseError {
         var response = JSONBody.response(
             status: HTTPStatus(code: status, reason: HTTPStatus.reasonPhrase(for: status)),
             json: ErrorBody(error: message, code: code, field: field).jsonBytes, headers: headers)
-        response.logAttributes["error_code"] = code
-        if let logReason { response.logAttributes["reason"] = logReason }
+        response.logAttributes.errorCode = code
+        response.logAttributes.reason = logReason
         return response
     }
 

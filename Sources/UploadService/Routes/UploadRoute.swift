@@ -55,7 +55,7 @@ package struct UploadRoute: Sendable {
             return response
         case .refused(let reason):
             var response = HTTPResponse(status: .forbidden, headers: ["Vary": "Origin"])
-            response.logAttributes["reason"] = "cors: \(reason)"
+            response.logAttributes.reason = "cors: \(reason)"
             return response
         }
     }
@@ -64,8 +64,11 @@ package struct UploadRoute: Sendable {
     func handle(_ request: HTTPRequest) -> HTTPHandlerResult {
         let origin = request.headers["Origin"]
         do {
-            let missing = readiness.missingDependencies
-            guard missing.isEmpty else { throw UploadError.notReady(missing.joined(separator: ", ")) }
+            if !readiness.hasDependencies {
+                // Listed only now, off the hot path; empty if it became ready in between.
+                let missing = readiness.missingDependencies
+                if !missing.isEmpty { throw UploadError.notReady(missing.joined(separator: ", ")) }
+            }
             let authorizations = request.headers.values("Authorization")
             guard authorizations.count <= 1 else { throw rejected(reason: "several_authorization_headers") }
             guard let token = BearerToken.extract(from: authorizations.first) else {
@@ -124,11 +127,11 @@ package struct UploadRoute: Sendable {
             let upload = try issuer.issue(subject: token.sub, request: uploadRequest, now: now())
             metrics.presignedURLIssued()
             var response = JSONBody.response(status: .ok, json: upload.jsonBytes, headers: corsHeaders(origin))
-            response.logAttributes["sub"] = token.sub
+            response.logAttributes.user = token.sub
             return response
         } catch let error as UploadError {
             var response = render(error, request: request, origin: origin)
-            response.logAttributes["sub"] = token.sub
+            response.logAttributes.user = token.sub
             return response
         } catch {
             return render(.internalError, request: request, origin: origin)

@@ -22,7 +22,7 @@ extension LiveTests {
             var router = Router()
             router.add(.get, "/plain") { _ in
                 var response = HTTPResponse(status: .ok, headers: ["Content-Type": "text/plain"], body: Array("p".utf8))
-                response.logAttributes["sub"] = "user-1"
+                response.logAttributes.user = "user-1"
                 return .respond(response)
             }
             router.add(.get, "/id") { request in
@@ -154,7 +154,7 @@ extension LiveTests {
                 #expect(plain.route == "/plain")
                 #expect(plain.status == 200)
                 #expect(plain.bytesSent == 1)
-                #expect(plain.attributes == ["sub": "user-1"])
+                #expect(plain.attributes == HTTPLogAttributes(user: "user-1"))
                 #expect(plain.remoteAddress == "127.0.0.1")
                 #expect(records.allSatisfy { !$0.path.contains("secret") })
                 let missing = try #require(records.first { $0.path == "/nowhere" })
