@@ -26,6 +26,35 @@ struct ParsingTests {
         #expect(Base64URL.decode("") == [])
     }
 
+    @Test("base64url decoding agrees with Foundation's decoder on random valid and invalid strings")
+    func base64AgainstFoundation() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".unicodeScalars)
+        let intruders = Array("=+/ .\n\u{0}\u{80}é".unicodeScalars)
+        for _ in 0..<5_000 {
+            let length = Int.random(in: 0..<40, using: &generator)
+            var text = String.UnicodeScalarView()
+            for _ in 0..<length {
+                let intrude = Int.random(in: 0..<60, using: &generator) == 0
+                text.append((intrude ? intruders : alphabet).randomElement(using: &generator)!)
+            }
+            let input = String(text)
+            // Reference: the standard alphabet with padding through Foundation, then canonical
+            // only if Foundation's own encoding of the result gives the input back.
+            var standard = input.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            let reference: [UInt8]? = {
+                guard !input.contains("+"), !input.contains("/"), !input.contains("="), input.utf8.count % 4 != 1
+                else { return nil }
+                standard += String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)
+                guard let data = Data(base64Encoded: standard) else { return nil }
+                let back = data.base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                    .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+                return back == input ? Array(data) : nil
+            }()
+            #expect(Base64URL.decode(input) == reference, "\(input.debugDescription)")
+        }
+    }
+
     @Test("the JSON parser reads nested values, escapes and surrogate pairs")
     func jsonValues() throws {
         let text = #"{"a":[1,-2.5e3,true,false,null,{"b":"\u00e9\ud83d\ude00\n\"\\\/"}],"c":{}, "d" : "x" }"#
