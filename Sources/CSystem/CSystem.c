@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <malloc.h>
+#include <sched.h>
 #include <unistd.h>
 
 int su_accept4_nonblocking(int fd, struct sockaddr *address, socklen_t *length) {
@@ -266,6 +267,13 @@ int su_stat(const char *path, int64_t *size, int64_t *modifiedSeconds, int64_t *
 }
 
 int su_trim_memory(void) { return malloc_trim(0); }
+
+int su_usable_processor_count(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) != 0) return -1;
+    return CPU_COUNT(&set);
+}
 
 void su_set_thread_name(const char *name) { pthread_setname_np(pthread_self(), name); }
 

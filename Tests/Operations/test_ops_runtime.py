@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -57,3 +58,27 @@ def test_healthcheck_subcommand_fails_when_nothing_listens(app_root: Path):
     env = {"PATH": "/usr/bin:/bin", "HOST": "127.0.0.1", "SECURE_UPLOAD_MODE": "local"}
     result = healthcheck(app_root, env, free_port())
     assert result.returncode != 0
+
+
+def listening_line(server) -> dict:
+    """The JSON start-up line that reports the listener and its event loops."""
+    server.wait_for_line(lambda text: '"loops"' in text, timeout=30)
+    return next(line for line in server.json_lines() if "loops" in line)
+
+
+def test_runs_one_event_loop_per_cpu_it_may_use(start_server):
+    # A container pinned to some CPUs (docker --cpuset-cpus, taskset) must not start a loop per
+    # online CPU of the host: the child inherits this process's affinity mask.
+    allowed = os.sched_getaffinity(0)
+    server = start_server()
+    assert int(listening_line(server)["loops"]) == len(allowed)
+    first = min(allowed)
+    try:
+        os.sched_setaffinity(0, {first})
+        pinned = start_server()
+    finally:
+        os.sched_setaffinity(0, allowed)
+    assert int(listening_line(pinned)["loops"]) == 1
+    assert os.sched_getaffinity(pinned.process.pid) == {first}
+    status, _, _ = pinned.request("GET", "/healthz")
+    assert status == 200

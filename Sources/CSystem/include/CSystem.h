@@ -93,6 +93,10 @@ void su_eventfd_drain(int fd);
 /// them otherwise). Returns 1 if memory was released.
 int su_trim_memory(void);
 
+/// The CPUs this process may run on (sched_getaffinity), which `taskset`, `docker --cpuset-cpus`
+/// and Kubernetes' static CPU manager restrict; -1 on failure. Online CPUs can be many more.
+int su_usable_processor_count(void);
+
 /// Names the calling thread (at most 15 bytes are kept), for top -H, perf and debuggers.
 void su_set_thread_name(const char *name);
 

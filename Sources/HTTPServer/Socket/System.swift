@@ -4,8 +4,11 @@ import Glibc
 /// Small, safe wrappers over the system calls the server uses.
 @safe
 enum System {
+    /// The CPUs the process may run on: its affinity mask when it can be read (a container
+    /// pinned to 2 of 64 cores gets 2 loops, not 64), else the online count.
     static var processorCount: Int {
-        Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        let usable = Int(su_usable_processor_count())
+        return usable > 0 ? usable : Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }
 
     static func errorText(_ code: Int32) -> String {
