@@ -371,7 +371,8 @@ final class Connection {
             keepAlive ? (head.version.minor == 0 ? .keepAlive : .none) : .close
         let sendsBody = head.method != .head && !response.status.forbidsBody
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(512)
+        bytes.reserveCapacity(
+            context.encoder.headCapacity(for: response, requestID: exchange.requestID, dateLine: loop.dateHeader.line))
         var sent = response
         if !context.encoder.encode(
             response, contentLength: response.body.count, requestID: exchange.requestID,

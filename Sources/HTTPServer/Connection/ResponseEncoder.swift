@@ -16,6 +16,17 @@ struct ResponseEncoder: Sendable {
         cspLine = Array("Content-Security-Policy: \(contentSecurityPolicy)\r\n".utf8)
     }
 
+    /// At least the size of the head `encode` writes for `response`, so that it is built in one
+    /// allocation (a fixed guess of 512 bytes was outgrown by every static file's head).
+    func headCapacity(for response: HTTPResponse, requestID: String, dateLine: [UInt8]) -> Int {
+        // Status line, Content-Length and Connection lines, the blank line: at most 80 bytes
+        // beyond the reason phrase.
+        var size = 80 + response.status.reason.utf8.count + dateLine.count + securityLines.count + cspLine.count
+        size += "X-Request-Id: \r\n".utf8.count + requestID.utf8.count
+        for field in response.headers { size += field.name.utf8.count + field.value.utf8.count + 4 }
+        return size
+    }
+
     /// The head bytes, or nil when a header name or value is invalid (the caller answers 500).
     func encode(
         _ response: HTTPResponse, contentLength: Int, requestID: String, dateLine: [UInt8],

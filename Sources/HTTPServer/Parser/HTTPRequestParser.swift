@@ -184,9 +184,21 @@ package struct HTTPRequestParser: Sendable {
                         lineStart = 0
                         continue
                     }
-                    append(input, pendingStart..<i)
                     index = i
-                    return completeHead()
+                    // A head that arrived in one read is parsed where it lies; only one split
+                    // across reads was collected in (and is parsed from) the head buffer.
+                    if headBuffer.isEmpty {
+                        return completeHead(
+                            Self.parseHead(input.extracting(pendingStart..<i), requestLineEnd: requestLineEnd))
+                    }
+                    append(input, pendingStart..<i)
+                    var collected: [UInt8] = []
+                    swap(&collected, &headBuffer)
+                    let result = Self.parseHead(collected.span, requestLineEnd: requestLineEnd)
+                    // A large head (up to maxHeaderBytes) must not pin its buffer for the connection's life.
+                    collected.removeAll(keepingCapacity: collected.capacity <= 8192)
+                    headBuffer = collected
+                    return completeHead(result)
                 }
                 if requestLineEnd == 0 {
                     requestLineEnd = position
@@ -221,18 +233,15 @@ package struct HTTPRequestParser: Sendable {
 
     private mutating func append(_ input: Span<UInt8>, _ range: Range<Int>) {
         guard !range.isEmpty else { return }
-        // Allocated on first use (not per connection): most heads fit in 1 KB, so a keep-alive
-        // connection reuses one allocation for every request.
+        // Only a head split across reads is collected here, so most connections never allocate
+        // it; one that does reuses it (most heads fit in 1 KB) until it goes idle.
         if headBuffer.capacity == 0 { headBuffer.reserveCapacity(max(1024, range.count)) }
         unsafe input.extracting(range).withUnsafeBufferPointer { bytes in
             unsafe headBuffer.append(contentsOf: bytes)
         }
     }
 
-    private mutating func completeHead() -> HTTPParserEvent {
-        let result = Self.parseHead(headBuffer, requestLineEnd: requestLineEnd)
-        // A large head (up to maxHeaderBytes) must not pin its buffer for the connection's life.
-        headBuffer.removeAll(keepingCapacity: headBuffer.capacity <= 8192)
+    private mutating func completeHead(_ result: Result<HTTPRequestHead, HTTPParseError>) -> HTTPParserEvent {
         lineStart = 0
         requestLineEnd = 0
         headerLines = 0
@@ -250,26 +259,28 @@ package struct HTTPRequestParser: Sendable {
     }
 
     /// Parses a complete head (request line, fields, final CRLF CRLF) already split into lines.
-    private static func parseHead(_ buffer: [UInt8], requestLineEnd: Int) -> Result<HTTPRequestHead, HTTPParseError> {
+    private static func parseHead(
+        _ buffer: Span<UInt8>, requestLineEnd: Int
+    ) -> Result<HTTPRequestHead, HTTPParseError> {
         // Request line: method SP request-target SP HTTP-version (RFC 9112 §3).
         let lineEnd = requestLineEnd - 2
-        guard let firstSpace = buffer[0..<lineEnd].firstIndex(of: ASCII.space), firstSpace > 0 else {
+        guard let firstSpace = firstIndex(of: ASCII.space, in: buffer, 0..<lineEnd), firstSpace > 0 else {
             return .failure(.malformedRequestLine)
         }
-        guard let secondSpace = buffer[(firstSpace + 1)..<lineEnd].firstIndex(of: ASCII.space),
+        guard let secondSpace = firstIndex(of: ASCII.space, in: buffer, (firstSpace + 1)..<lineEnd),
             secondSpace > firstSpace + 1
         else { return .failure(.malformedRequestLine) }
         for index in 0..<firstSpace where !ASCII.isToken(buffer[index]) {
             return .failure(.invalidMethod)
         }
-        guard let version = parseVersion(buffer[(secondSpace + 1)..<lineEnd]) else {
+        guard let version = parseVersion(buffer.extracting((secondSpace + 1)..<lineEnd)) else {
             return .failure(.malformedRequestLine)
         }
         guard version.major == 1 else { return .failure(.unsupportedVersion) }
         for index in (firstSpace + 1)..<secondSpace where !ASCII.isTargetByte(buffer[index]) {
             return .failure(.invalidTarget)
         }
-        guard let method = HTTPMethod.known(buffer.span.extracting(0..<firstSpace)) else {
+        guard let method = HTTPMethod.known(buffer.extracting(0..<firstSpace)) else {
             return .failure(.unknownMethod)
         }
 
@@ -287,7 +298,7 @@ package struct HTTPRequestParser: Sendable {
         let end = buffer.count - 2
         while lineStart < end {
             // The scan left only CRLF pairs in the buffer: the next line break is this line's CR.
-            let lineEnd = ByteScan.lineBreak(in: buffer.span, from: lineStart)
+            let lineEnd = ByteScan.lineBreak(in: buffer, from: lineStart)
             let field: (name: String, value: String)
             switch parseField(buffer, lineStart..<lineEnd) {
             case .success(let parsed): field = parsed
@@ -340,8 +351,8 @@ package struct HTTPRequestParser: Sendable {
         if !isValidHost(host) { return .failure(.invalidHost) }
 
         // Request target forms (RFC 9112 §3.2).
-        let target = String(decoding: buffer[(firstSpace + 1)..<secondSpace], as: UTF8.self)
-        if buffer[secondSpace - 1] == UInt8(ascii: "#") || buffer[(firstSpace + 1)..<secondSpace].contains(35) {
+        let target = string(buffer, (firstSpace + 1)..<secondSpace)
+        if firstIndex(of: UInt8(ascii: "#"), in: buffer, (firstSpace + 1)..<secondSpace) != nil {
             return .failure(.invalidTarget)
         }
         let path: String
@@ -367,12 +378,12 @@ package struct HTTPRequestParser: Sendable {
                 expectContinue: expectContinue && framing != .none && framing != .length(0)))
     }
 
-    private static func parseVersion(_ bytes: ArraySlice<UInt8>) -> HTTPVersion? {
-        guard bytes.count == 8, bytes.starts(with: "HTTP/".utf8) else { return nil }
-        let base = bytes.startIndex
-        let major = bytes[base + 5]
-        let dot = bytes[base + 6]
-        let minor = bytes[base + 7]
+    private static func parseVersion(_ bytes: Span<UInt8>) -> HTTPVersion? {
+        guard bytes.count == 8 else { return nil }
+        for (index, expected) in "HTTP/".utf8.enumerated() where bytes[index] != expected { return nil }
+        let major = bytes[5]
+        let dot = bytes[6]
+        let minor = bytes[7]
         guard ASCII.isDigit(major), dot == UInt8(ascii: "."), ASCII.isDigit(minor) else { return nil }
         let majorValue = Int(major - UInt8(ascii: "0"))
         // RFC 9110 §2.5: a higher minor version of HTTP/1 is answered as HTTP/1.1.
@@ -381,13 +392,13 @@ package struct HTTPRequestParser: Sendable {
 
     /// field-line = field-name ":" OWS field-value OWS (RFC 9112 §5).
     private static func parseField(
-        _ buffer: [UInt8], _ range: Range<Int>
+        _ buffer: Span<UInt8>, _ range: Range<Int>
     ) -> Result<(name: String, value: String), HTTPParseError> {
         let first = buffer[range.lowerBound]
         if first == ASCII.space || first == ASCII.tab { return .failure(.obsoleteLineFolding) }
-        guard let colon = buffer[range].firstIndex(of: ASCII.colon) else {
-            if buffer[range].allSatisfy(ASCII.isToken) { return .failure(.missingColon) }
-            return .failure(.invalidHeaderName)
+        guard let colon = firstIndex(of: ASCII.colon, in: buffer, range) else {
+            for index in range where !ASCII.isToken(buffer[index]) { return .failure(.invalidHeaderName) }
+            return .failure(.missingColon)
         }
         guard colon > range.lowerBound else { return .failure(.invalidHeaderName) }
         for index in range.lowerBound..<colon where !ASCII.isToken(buffer[index]) {
@@ -401,14 +412,25 @@ package struct HTTPRequestParser: Sendable {
         while valueEnd > valueStart, buffer[valueEnd - 1] == ASCII.space || buffer[valueEnd - 1] == ASCII.tab {
             valueEnd -= 1
         }
-        guard ByteScan.allFieldValueBytes(buffer.span.extracting(valueStart..<valueEnd)) else {
+        guard ByteScan.allFieldValueBytes(buffer.extracting(valueStart..<valueEnd)) else {
             return .failure(.invalidHeaderValue)
         }
         return .success(
             (
-                name: String(decoding: buffer[range.lowerBound..<colon], as: UTF8.self),
-                value: String(decoding: buffer[valueStart..<valueEnd], as: UTF8.self)
+                name: string(buffer, range.lowerBound..<colon),
+                value: string(buffer, valueStart..<valueEnd)
             ))
+    }
+
+    /// The first `byte` in `range` of `bytes`.
+    private static func firstIndex(of byte: UInt8, in bytes: Span<UInt8>, _ range: Range<Int>) -> Int? {
+        for index in range where bytes[index] == byte { return index }
+        return nil
+    }
+
+    /// The bytes in `range` as a String (invalid UTF-8, which obs-text allows, is repaired).
+    private static func string(_ bytes: Span<UInt8>, _ range: Range<Int>) -> String {
+        unsafe bytes.extracting(range).withUnsafeBufferPointer { unsafe String(decoding: $0, as: UTF8.self) }
     }
 
     /// Content-Length = 1*DIGIT, small enough to be an Int (RFC 9110 §8.6). A list such as
@@ -590,7 +612,7 @@ package struct HTTPRequestParser: Sendable {
             if headBuffer.isEmpty { return finishMessage() }
             let line = headBuffer
             headBuffer.removeAll(keepingCapacity: true)
-            switch Self.parseField(line, 0..<line.count) {
+            switch Self.parseField(line.span, 0..<line.count) {
             case .success(let field):
                 trailers.add(field.name, field.value)
                 if trailers.count > limits.maxHeaderCount { return fail(.tooManyHeaders) }

@@ -48,4 +48,22 @@ struct ParserIdleBufferTests {
         #expect(driver.events.count == 3)
         #expect(driver.parser.headBufferCapacity <= 8192)
     }
+
+    @Test("heads that arrive whole, one after another, are parsed in place without a head buffer")
+    func wholeHeadsNeedNoBuffer() {
+        var driver = ParserDriver()
+        for index in 0..<3 {
+            driver.feed(
+                Array(
+                    "GET /\(index) HTTP/1.1\r\nHost: h\r\nX-Token: \(String(repeating: "t", count: 900))\r\n\r\n".utf8))
+            #expect(driver.parser.headBufferCapacity == 0, "request \(index) copied its head")
+        }
+        #expect(driver.events.count == 9)
+        #expect(driver.events[6].hasPrefix("head GET /2 "))
+        // Leading empty lines are skipped in place too.
+        driver.feed(Array("\r\n\r\nGET /after HTTP/1.1\r\nHost: h\r\n\r\n".utf8))
+        #expect(driver.parser.headBufferCapacity == 0)
+        #expect(driver.events.count == 12)
+        #expect(driver.events[9].hasPrefix("head GET /after "))
+    }
 }
