@@ -402,7 +402,10 @@ final class Connection {
                 HTTPAccessRecord(
                     requestID: exchange.requestID, method: head.method.rawValue, path: head.path,
                     route: exchange.route, status: sent.status.code, bytesSent: bodySent,
-                    duration: .nanoseconds(loop.now - exchange.start), remoteAddress: remoteAddress,
+                    // The clock now, not the loop's cached one: a request answered within one loop
+                    // iteration would otherwise always log (and count in /metrics) 0 ms.
+                    duration: .nanoseconds(System.monotonicNanoseconds() - exchange.start),
+                    remoteAddress: remoteAddress,
                     attributes: sent.logAttributes, forwardedFor: Self.forwardedFor(head.headers)))
         }
     }

@@ -45,6 +45,12 @@ extension LiveTests {
                     return HTTPResponse(status: .ok, body: Array("later \(request.query ?? "")".utf8))
                 }
             }
+            router.add(.get, "/busy") { _ in
+                // Work inside one loop iteration: the loop's cached clock does not move meanwhile.
+                let start = ContinuousClock.now
+                while ContinuousClock.now - start < .milliseconds(5) {}
+                return .respond(HTTPResponse(status: .ok))
+            }
             router.add(.get, "/remote") { request in
                 .respond(HTTPResponse(status: .ok, body: Array(request.remoteAddress.utf8)))
             }
@@ -160,6 +166,16 @@ extension LiveTests {
                 let missing = try #require(records.first { $0.path == "/nowhere" })
                 #expect(missing.route == "none")
                 #expect(missing.status == 404)
+            }
+        }
+
+        @Test("an access record's duration includes the handler's own work")
+        func durationCountsHandlerWork() async throws {
+            try await LiveServer.with(router: Self.router()) { live in
+                #expect(try Self.get(live, "/busy").status == 200)
+                #expect(await live.eventually { live.log.records.withLock { $0.contains { $0.path == "/busy" } } })
+                let record = try #require(live.log.records.withLock { $0.first { $0.path == "/busy" } })
+                #expect(record.duration >= .milliseconds(5))
             }
         }
 
