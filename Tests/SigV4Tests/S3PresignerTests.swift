@@ -1,6 +1,7 @@
 import Foundation
-import SigV4
 import Testing
+
+@testable import SigV4
 
 @Suite("S3Presigner: URL shape, encoding, limits")
 struct S3PresignerTests {
@@ -133,6 +134,29 @@ struct S3PresignerTests {
         ] as [[(String, String)]])
     func refusedHeaders(headers: [(String, String)]) {
         #expect(throws: SigV4Error.self) { try presign(headers: headers) }
+    }
+
+    @Test("header names: exactly RFC 9110's tchar is accepted, and names are lowered as lowercased() lowers them")
+    func headerNameCharacters() throws {
+        let tchar = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
+        for value in 0...255 {
+            let name = "X-" + String(decoding: [UInt8(value)], as: UTF8.self) + "-Name"
+            let accepted = (try? S3Presigner.checkedHeaderName(name)) != nil
+            #expect(accepted == tchar.contains(UInt8(value)), "byte \(value)")
+        }
+        var generator = SystemRandomNumberGenerator()
+        let letters = Array("aAbBzZ-_~09x-Amz-Meta-Content-Type".unicodeScalars)
+        for _ in 0..<500 {
+            // "Meta-" keeps clear of the reserved names (te, host, ...).
+            let name =
+                "Meta-"
+                + String(
+                    String.UnicodeScalarView(
+                        (0..<Int.random(in: 1...24, using: &generator)).map { _ in
+                            letters.randomElement(using: &generator)!
+                        }))
+            #expect(try S3Presigner.checkedHeaderName(name) == name.lowercased())
+        }
     }
 
     @Test(

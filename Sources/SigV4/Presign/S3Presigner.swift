@@ -290,16 +290,31 @@ package struct S3Presigner: Sendable {
 
     /// The lowercase name, if `name` is an RFC 9110 token that SigV4 lets a caller sign.
     static func checkedHeaderName(_ name: String) throws(SigV4Error) -> String {
-        guard !name.isEmpty, name.utf8.allSatisfy(isTokenCharacter) else {
-            throw .invalidHeader(name, "the name is not an HTTP token")
+        // One pass checks the characters and notes capitals; most names arrive lowercase (x-amz-*)
+        // or as Content-Type, and this runs for every signed header of every URL.
+        var hasCapital = false
+        for byte in name.utf8 {
+            guard isTokenCharacter(byte) else { throw .invalidHeader(name, "the name is not an HTTP token") }
+            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { hasCapital = true }
         }
-        // Most names arrive lowercase already (x-amz-*), or as Content-Type: lower only when needed.
-        let lowered =
-            name.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) ? name.lowercased() : name
+        guard !name.isEmpty else { throw .invalidHeader(name, "the name is not an HTTP token") }
+        let lowered = hasCapital ? asciiLowercased(name) : name
         guard !isReservedHeaderName(lowered) else {
             throw .invalidHeader(name, "SigV4 or the HTTP client sets it itself")
         }
         return lowered
+    }
+
+    /// `name` with A-Z lowered (a token is ASCII, so nothing else changes).
+    private static func asciiLowercased(_ name: String) -> String {
+        String(unsafeUninitializedCapacity: name.utf8.count) { buffer in
+            var count = 0
+            for byte in name.utf8 {
+                buffer[count] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                count += 1
+            }
+            return count
+        }
     }
 
     /// Whether `lowered` is one of ``reservedHeaderNames``, by comparing lengths and bytes instead
@@ -325,9 +340,12 @@ package struct S3Presigner: Sendable {
     private static func isTokenCharacter(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"),
+            UInt8(ascii: "%"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"),
+            UInt8(ascii: "|"), UInt8(ascii: "~"):
             true
-        default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        default: false
         }
     }
 }
