@@ -30,6 +30,20 @@ package enum SHA256: DigestAlgorithm {
         return finish(&context)
     }
 
+    /// The SHA-256 digest of raw memory as four words in memory order (the digest's bytes 0-7,
+    /// 8-15, ...), for callers that compare or hash digests and need no array (a cache key).
+    package static func hashWords(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64, UInt64, UInt64) {
+        var context = SHA256_CTX()
+        unsafe SHA256_Init(&context)
+        unsafe SHA256_Update(&context, bytes.baseAddress, bytes.count)
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        unsafe withUnsafeMutableBytes(of: &words) { digest in
+            _ = unsafe SHA256_Final(digest.baseAddress?.assumingMemoryBound(to: UInt8.self), &context)
+        }
+        unsafe OPENSSL_cleanse(&context, MemoryLayout<SHA256_CTX>.size)
+        return words
+    }
+
     /// Finishes `context` into a new digest and clears it.
     static func finish(_ context: inout SHA256_CTX) -> [UInt8] {
         let digest = unsafe [UInt8](unsafeUninitializedCapacity: byteCount) { buffer, count in

@@ -80,7 +80,7 @@ package final class CognitoTokenVerifier: Sendable {
 
     private func verify(_ token: UnsafeBufferPointer<UInt8>, now: Double) -> Result<VerifiedToken, JWTError> {
         let keys = keyStore.currentKeys
-        let digest = cache.isEnabled ? TokenDigest(sha256: SHA256.hash(UnsafeRawBufferPointer(token))) : nil
+        let digest = cache.isEnabled ? TokenDigest(words: SHA256.hashWords(UnsafeRawBufferPointer(token))) : nil
         if let digest, let keys, let cached = cache.lookup(digest, now: now, keys: keys) {
             cacheHits.wrappingAdd(1, ordering: .relaxed)
             return .success(cached)

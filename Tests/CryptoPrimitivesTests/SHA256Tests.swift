@@ -21,6 +21,9 @@ struct SHA256Tests {
     func knownAnswers(message: String, digest: String) {
         #expect(Hex.encode(SHA256.hash(message)) == digest)
         #expect(Hex.encode(SHA256.hash(Array(message.utf8))) == digest)
+        // The four-word form holds the same bytes, in memory order.
+        var words = Array(message.utf8).withUnsafeBytes { SHA256.hashWords($0) }
+        #expect(Hex.encode(withUnsafeBytes(of: &words) { Array($0) }) == digest)
     }
 
     @Test("hashes one million 'a' characters to the FIPS 180-2 B.3 digest")

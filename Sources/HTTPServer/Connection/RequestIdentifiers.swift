@@ -36,12 +36,13 @@ struct RequestIdentifiers {
     mutating func next() -> String {
         let high = nextWord()
         let low = nextWord()
-        var bytes = [UInt8](repeating: 0, count: 32)
-        for index in 0..<16 {
-            bytes[index] = Self.hexDigits[Int((high >> UInt64(60 - index * 4)) & 0xF)]
-            bytes[16 + index] = Self.hexDigits[Int((low >> UInt64(60 - index * 4)) & 0xF)]
+        return unsafe String(unsafeUninitializedCapacity: 32) { bytes in
+            for index in 0..<16 {
+                unsafe bytes[index] = Self.hexDigits[Int((high >> UInt64(60 - index * 4)) & 0xF)]
+                unsafe bytes[16 + index] = Self.hexDigits[Int((low >> UInt64(60 - index * 4)) & 0xF)]
+            }
+            return 32
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The client's id if it is 1–128 characters of `[A-Za-z0-9._-]`, else nil: anything else could

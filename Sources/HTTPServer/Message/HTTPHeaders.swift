@@ -34,6 +34,18 @@ package struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, 
         fields.filter { ASCII.equalsIgnoringCase($0.name, name) }.map(\.value)
     }
 
+    /// The first value of the field `name` and how many fields have that name, without building
+    /// a list (for checks such as "at most one Authorization").
+    package func firstValue(_ name: String) -> (value: String?, count: Int) {
+        var first: String?
+        var count = 0
+        for field in fields where ASCII.equalsIgnoringCase(field.name, name) {
+            if count == 0 { first = field.value }
+            count += 1
+        }
+        return (first, count)
+    }
+
     /// True when at least one field is called `name`.
     package func contains(_ name: String) -> Bool {
         fields.contains { ASCII.equalsIgnoringCase($0.name, name) }
@@ -82,7 +94,8 @@ package struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, 
         fields.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
     }
 
-    mutating func reserveCapacity(_ capacity: Int) {
+    /// Reserves room for `capacity` fields.
+    package mutating func reserveCapacity(_ capacity: Int) {
         fields.reserveCapacity(capacity)
     }
 }

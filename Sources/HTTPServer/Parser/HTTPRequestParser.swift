@@ -189,12 +189,14 @@ package struct HTTPRequestParser: Sendable {
                     // across reads was collected in (and is parsed from) the head buffer.
                     if headBuffer.isEmpty {
                         return completeHead(
-                            Self.parseHead(input.extracting(pendingStart..<i), requestLineEnd: requestLineEnd))
+                            Self.parseHead(
+                                input.extracting(pendingStart..<i), requestLineEnd: requestLineEnd,
+                                fieldCount: headerLines))
                     }
                     append(input, pendingStart..<i)
                     var collected: [UInt8] = []
                     swap(&collected, &headBuffer)
-                    let result = Self.parseHead(collected.span, requestLineEnd: requestLineEnd)
+                    let result = Self.parseHead(collected.span, requestLineEnd: requestLineEnd, fieldCount: headerLines)
                     // A large head (up to maxHeaderBytes) must not pin its buffer for the connection's life.
                     collected.removeAll(keepingCapacity: collected.capacity <= 8192)
                     headBuffer = collected
@@ -260,7 +262,7 @@ package struct HTTPRequestParser: Sendable {
 
     /// Parses a complete head (request line, fields, final CRLF CRLF) already split into lines.
     private static func parseHead(
-        _ buffer: Span<UInt8>, requestLineEnd: Int
+        _ buffer: Span<UInt8>, requestLineEnd: Int, fieldCount: Int
     ) -> Result<HTTPRequestHead, HTTPParseError> {
         // Request line: method SP request-target SP HTTP-version (RFC 9112 §3).
         let lineEnd = requestLineEnd - 2
@@ -286,6 +288,7 @@ package struct HTTPRequestParser: Sendable {
 
         // Header fields (RFC 9112 §5, RFC 9110 §5).
         var headers = HTTPHeaders()
+        headers.reserveCapacity(fieldCount)  // the scan counted the lines: one allocation
         var contentLength: Int?
         var contentLengthCount = 0
         var transferEncodings: [String] = []

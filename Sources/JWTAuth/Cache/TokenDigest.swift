@@ -2,16 +2,9 @@
 struct TokenDigest: Hashable, Sendable {
     let words: (UInt64, UInt64, UInt64, UInt64)
 
-    init(sha256 digest: [UInt8]) {
-        precondition(digest.count == 32, "a SHA-256 digest has 32 bytes")
-        words = digest.withUnsafeBytes { bytes in
-            (
-                bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
-                bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-                bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self),
-                bytes.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
-            )
-        }
+    /// The digest as ``SHA256/hashWords(_:)`` gives it.
+    init(words: (UInt64, UInt64, UInt64, UInt64)) {
+        self.words = words
     }
 
     static func == (lhs: TokenDigest, rhs: TokenDigest) -> Bool {

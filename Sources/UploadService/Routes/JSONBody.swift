@@ -19,6 +19,7 @@ package enum JSONBody {
     /// A response whose body is already JSON.
     static func response(status: HTTPStatus, json: [UInt8], headers: HTTPHeaders = .init()) -> HTTPResponse {
         var all = headers
+        all.reserveCapacity(headers.count + 2)
         all.replaceOrAdd("Content-Type", "application/json")
         if !all.contains("Cache-Control") { all.add("Cache-Control", "no-store") }
         return HTTPResponse(status: status, headers: all, body: json)

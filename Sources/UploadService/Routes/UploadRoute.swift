@@ -69,10 +69,10 @@ package struct UploadRoute: Sendable {
                 let missing = readiness.missingDependencies
                 if !missing.isEmpty { throw UploadError.notReady(missing.joined(separator: ", ")) }
             }
-            let authorizations = request.headers.values("Authorization")
-            guard authorizations.count <= 1 else { throw rejected(reason: "several_authorization_headers") }
-            guard let token = BearerToken.extract(from: authorizations.first) else {
-                throw rejected(reason: authorizations.isEmpty ? "missing_token" : "malformed_authorization")
+            let authorization = request.headers.firstValue("Authorization")
+            guard authorization.count <= 1 else { throw rejected(reason: "several_authorization_headers") }
+            guard let token = BearerToken.extract(from: authorization.value) else {
+                throw rejected(reason: authorization.count == 0 ? "missing_token" : "malformed_authorization")
             }
             do {
                 let verified = try verifier.verify(token, now: now())
