@@ -136,6 +136,12 @@ struct S3PresignerTests {
         #expect(throws: SigV4Error.self) { try presign(headers: headers) }
     }
 
+    @Test("the presigner's literal constants are SigV4's own")
+    func literalConstants() {
+        #expect(S3Presigner.unsignedPayload.description == CanonicalRequest.unsignedPayload)
+        #expect(S3Presigner.algorithmValue.description == StringToSign.algorithm)
+    }
+
     @Test("header names: exactly RFC 9110's tchar is accepted, and names are lowered as lowercased() lowers them")
     func headerNameCharacters() throws {
         let tchar = Set("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)

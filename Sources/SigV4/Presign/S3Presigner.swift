@@ -109,11 +109,11 @@ package struct S3Presigner: Sendable {
         var credential: [UInt8] = []
         credential.reserveCapacity(64)
         credential.append(contentsOf: credentials.encodedAccessKeyID)
-        credential.append(contentsOf: Self.percent2F)
+        credential.appendStatic(Self.percent2F)
         credential.append(contentsOf: shortDate)
-        credential.append(contentsOf: Self.percent2F)
+        credential.appendStatic(Self.percent2F)
         URIEncoding.append(location.region, keepingSlash: false, to: &credential)
-        credential.append(contentsOf: Self.scopeTail)
+        credential.appendStatic(Self.scopeTail)
         var encodedSignedHeaders: [UInt8] = []
         URIEncoding.append(signedHeaderList, keepingSlash: false, to: &encodedSignedHeaders)
         let auth = AuthParameters(
@@ -142,19 +142,19 @@ package struct S3Presigner: Sendable {
         canonical.append(Self.newline)
         canonical.append(contentsOf: signedHeaderList)
         canonical.append(Self.newline)
-        canonical.append(contentsOf: Self.unsignedPayload)
+        canonical.appendStatic(Self.unsignedPayload)
 
         // Stage 2: the string to sign.
         var stringToSign: [UInt8] = []
         stringToSign.reserveCapacity(160)
-        stringToSign.append(contentsOf: Self.algorithmValue)
+        stringToSign.appendStatic(Self.algorithmValue)
         stringToSign.append(Self.newline)
         stringToSign.append(contentsOf: longDate)
         stringToSign.append(Self.newline)
         stringToSign.append(contentsOf: shortDate)
         stringToSign.append(UInt8(ascii: "/"))
         stringToSign.append(contentsOf: location.region.utf8)
-        stringToSign.append(contentsOf: Self.scopeTailPlain)
+        stringToSign.appendStatic(Self.scopeTailPlain)
         stringToSign.append(Self.newline)
         Self.appendHex(SHA256.hash(canonical), to: &stringToSign)
 
@@ -167,7 +167,7 @@ package struct S3Presigner: Sendable {
         var url: [UInt8] = []
         url.reserveCapacity(canonical.count + 128)
         url.append(contentsOf: location.scheme.utf8)
-        url.append(contentsOf: Self.schemeSeparator)
+        url.appendStatic(Self.schemeSeparator)
         url.append(contentsOf: location.host.utf8)
         url.append(contentsOf: path)
         url.append(UInt8(ascii: "?"))
@@ -176,7 +176,7 @@ package struct S3Presigner: Sendable {
             url.append(UInt8(ascii: "&"))
         }
         Self.appendURLAuthQuery(auth, to: &url)
-        url.append(contentsOf: Self.signatureName)
+        url.appendStatic(Self.signatureName)
         url.append(UInt8(ascii: "="))
         Self.appendHex(signature, to: &url)
 
@@ -197,11 +197,13 @@ package struct S3Presigner: Sendable {
         /// botocore's URL order.
         var urlOrder: [(name: [UInt8], value: [UInt8])] {
             var pairs: [(name: [UInt8], value: [UInt8])] = [
-                (S3Presigner.algorithmName, S3Presigner.algorithmValue), (S3Presigner.credentialName, credential),
-                (S3Presigner.dateName, longDate), (S3Presigner.expiresName, Array(String(expires).utf8)),
-                (S3Presigner.signedHeadersName, signedHeaders),
+                (S3Presigner.bytes(S3Presigner.algorithmName), S3Presigner.bytes(S3Presigner.algorithmValue)),
+                (S3Presigner.bytes(S3Presigner.credentialName), credential),
+                (S3Presigner.bytes(S3Presigner.dateName), longDate),
+                (S3Presigner.bytes(S3Presigner.expiresName), Array(String(expires).utf8)),
+                (S3Presigner.bytes(S3Presigner.signedHeadersName), signedHeaders),
             ]
-            if let securityToken { pairs.append((S3Presigner.securityTokenName, securityToken)) }
+            if let securityToken { pairs.append((S3Presigner.bytes(S3Presigner.securityTokenName), securityToken)) }
             return pairs
         }
     }
@@ -217,13 +219,15 @@ package struct S3Presigner: Sendable {
             return
         }
         // X-Amz-Algorithm < -Credential < -Date < -Expires < -Security-Token < -SignedHeaders.
-        appendPair(algorithmName, algorithmValue, to: &output)
+        output.appendStatic(algorithmName)
+        output.append(UInt8(ascii: "="))
+        output.appendStatic(algorithmValue)
         output.append(UInt8(ascii: "&"))
         appendPair(credentialName, auth.credential, to: &output)
         output.append(UInt8(ascii: "&"))
         appendPair(dateName, auth.longDate, to: &output)
         output.append(UInt8(ascii: "&"))
-        output.append(contentsOf: expiresName)
+        output.appendStatic(expiresName)
         output.append(UInt8(ascii: "="))
         output.append(contentsOf: String(auth.expires).utf8)
         if let token = auth.securityToken {
@@ -236,13 +240,15 @@ package struct S3Presigner: Sendable {
 
     /// SigV4's parameters in botocore's URL order, each followed by `&`.
     private static func appendURLAuthQuery(_ auth: AuthParameters, to output: inout [UInt8]) {
-        appendPair(algorithmName, algorithmValue, to: &output)
+        output.appendStatic(algorithmName)
+        output.append(UInt8(ascii: "="))
+        output.appendStatic(algorithmValue)
         output.append(UInt8(ascii: "&"))
         appendPair(credentialName, auth.credential, to: &output)
         output.append(UInt8(ascii: "&"))
         appendPair(dateName, auth.longDate, to: &output)
         output.append(UInt8(ascii: "&"))
-        output.append(contentsOf: expiresName)
+        output.appendStatic(expiresName)
         output.append(UInt8(ascii: "="))
         output.append(contentsOf: String(auth.expires).utf8)
         output.append(UInt8(ascii: "&"))
@@ -254,6 +260,12 @@ package struct S3Presigner: Sendable {
         }
     }
 
+    private static func appendPair(_ name: StaticString, _ value: [UInt8], to output: inout [UInt8]) {
+        output.appendStatic(name)
+        output.append(UInt8(ascii: "="))
+        output.append(contentsOf: value)
+    }
+
     private static func appendPair(_ name: [UInt8], _ value: [UInt8], to output: inout [UInt8]) {
         output.append(contentsOf: name)
         output.append(UInt8(ascii: "="))
@@ -261,27 +273,40 @@ package struct S3Presigner: Sendable {
     }
 
     private static let newline = UInt8(ascii: "\n")
-    private static let lowerHex = Array("0123456789abcdef".utf8)
 
     private static func appendHex(_ bytes: [UInt8], to output: inout [UInt8]) {
         for byte in bytes {
-            output.append(lowerHex[Int(byte >> 4)])
-            output.append(lowerHex[Int(byte & 0x0f)])
+            output.append(hexDigit(byte >> 4))
+            output.append(hexDigit(byte & 0x0f))
         }
     }
-    private static let percent2F = Array("%2F".utf8)
-    private static let scopeTail = Array("%2Fs3%2Faws4_request".utf8)
-    private static let scopeTailPlain = Array("/s3/aws4_request".utf8)
-    private static let schemeSeparator = Array("://".utf8)
-    private static let unsignedPayload = Array(CanonicalRequest.unsignedPayload.utf8)
-    private static let algorithmName = Array("X-Amz-Algorithm".utf8)
-    private static let algorithmValue = Array(StringToSign.algorithm.utf8)
-    private static let credentialName = Array("X-Amz-Credential".utf8)
-    private static let dateName = Array("X-Amz-Date".utf8)
-    private static let expiresName = Array("X-Amz-Expires".utf8)
-    private static let signedHeadersName = Array("X-Amz-SignedHeaders".utf8)
-    private static let securityTokenName = Array("X-Amz-Security-Token".utf8)
-    private static let signatureName = Array("X-Amz-Signature".utf8)
+
+    /// A lowercase hex digit by arithmetic, not from a shared table.
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") - 10 + nibble
+    }
+
+    // The fixed pieces of every URL, as static strings: both event loops sign at once, and a
+    // shared byte array's reference count bounced between their cores on every append.
+    private static let percent2F: StaticString = "%2F"
+    private static let scopeTail: StaticString = "%2Fs3%2Faws4_request"
+    private static let scopeTailPlain: StaticString = "/s3/aws4_request"
+    private static let schemeSeparator: StaticString = "://"
+    /// `CanonicalRequest.unsignedPayload` (a test checks they agree).
+    static let unsignedPayload: StaticString = "UNSIGNED-PAYLOAD"
+    /// `StringToSign.algorithm` (a test checks they agree).
+    static let algorithmValue: StaticString = "AWS4-HMAC-SHA256"
+    private static let algorithmName: StaticString = "X-Amz-Algorithm"
+    private static let credentialName: StaticString = "X-Amz-Credential"
+    private static let dateName: StaticString = "X-Amz-Date"
+    private static let expiresName: StaticString = "X-Amz-Expires"
+    private static let signedHeadersName: StaticString = "X-Amz-SignedHeaders"
+    private static let securityTokenName: StaticString = "X-Amz-Security-Token"
+    private static let signatureName: StaticString = "X-Amz-Signature"
+
+    private static func bytes(_ text: StaticString) -> [UInt8] {
+        text.withUTF8Buffer { Array($0) }
+    }
 
     static func checkMethod(_ method: String) throws(SigV4Error) {
         guard !method.isEmpty, method.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) })
@@ -347,5 +372,12 @@ package struct S3Presigner: Sendable {
             true
         default: false
         }
+    }
+}
+
+extension [UInt8] {
+    /// Appends the UTF-8 bytes of a string literal, with no reference counting.
+    fileprivate mutating func appendStatic(_ text: StaticString) {
+        text.withUTF8Buffer { append(contentsOf: $0) }
     }
 }

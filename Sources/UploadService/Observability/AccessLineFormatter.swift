@@ -47,61 +47,61 @@ struct AccessLineFormatter: Sendable {
     // MARK: - Plain values
 
     private func appendPlainJSON(_ entry: AccessLogEntry, path: Substring, time: Date, to output: inout [UInt8]) {
-        output.append(contentsOf: Fragments.jsonOpen)
+        output.appendStatic(Fragments.jsonOpen)
         LogTimestamp.append(time, to: &output)
-        output.append(contentsOf: Fragments.jsonLevelMessage)
+        output.appendStatic(Fragments.jsonLevelMessage)
         Self.appendMessage(entry, path: path, to: &output)
         output.append(UInt8(ascii: "\""))
         output.append(contentsOf: jsonSourceAndLogger)
-        output.append(contentsOf: Fragments.jsonBytes)
+        output.appendStatic(Fragments.jsonBytes)
         LogTimestamp.appendPadded(Int(entry.bytesSent), 1, to: &output)
-        output.append(contentsOf: Fragments.jsonClient)
+        output.appendStatic(Fragments.jsonClient)
         output.append(contentsOf: entry.clientAddress.utf8)
-        output.append(contentsOf: Fragments.jsonDuration)
+        output.appendStatic(Fragments.jsonDuration)
         Self.appendMilliseconds(entry.duration, to: &output)
-        output.append(contentsOf: Fragments.jsonMethod)
+        output.appendStatic(Fragments.jsonMethod)
         output.append(contentsOf: entry.method.utf8)
-        output.append(contentsOf: Fragments.jsonPath)
+        output.appendStatic(Fragments.jsonPath)
         output.append(contentsOf: path.utf8)
-        output.append(contentsOf: Fragments.jsonRequestID)
+        output.appendStatic(Fragments.jsonRequestID)
         output.append(contentsOf: entry.requestID.utf8)
         if let route = entry.route {
-            output.append(contentsOf: Fragments.jsonRoute)
+            output.appendStatic(Fragments.jsonRoute)
             output.append(contentsOf: route.utf8)
         }
-        output.append(contentsOf: Fragments.jsonStatus)
+        output.appendStatic(Fragments.jsonStatus)
         LogTimestamp.appendPadded(entry.status, 1, to: &output)
         if let user = entry.user, !user.isEmpty {
-            output.append(contentsOf: Fragments.jsonSub)
+            output.appendStatic(Fragments.jsonSub)
             output.append(contentsOf: user.utf8)
         }
-        output.append(contentsOf: Fragments.jsonClose)
+        output.appendStatic(Fragments.jsonClose)
     }
 
     private func appendPlainText(_ entry: AccessLogEntry, path: Substring, time: Date, to output: inout [UInt8]) {
         LogTimestamp.append(time, to: &output)
-        output.append(contentsOf: Fragments.textLevel)
+        output.appendStatic(Fragments.textLevel)
         output.append(contentsOf: entry.requestID.utf8)
-        output.append(contentsOf: Fragments.textAfterID)
+        output.appendStatic(Fragments.textAfterID)
         Self.appendMessage(entry, path: path, to: &output)
-        output.append(contentsOf: Fragments.textBytes)
+        output.appendStatic(Fragments.textBytes)
         LogTimestamp.appendPadded(Int(entry.bytesSent), 1, to: &output)
-        output.append(contentsOf: Fragments.textClient)
+        output.appendStatic(Fragments.textClient)
         output.append(contentsOf: entry.clientAddress.utf8)
-        output.append(contentsOf: Fragments.textDuration)
+        output.appendStatic(Fragments.textDuration)
         Self.appendMilliseconds(entry.duration, to: &output)
-        output.append(contentsOf: Fragments.textMethod)
+        output.appendStatic(Fragments.textMethod)
         output.append(contentsOf: entry.method.utf8)
-        output.append(contentsOf: Fragments.textPath)
+        output.appendStatic(Fragments.textPath)
         output.append(contentsOf: path.utf8)
         if let route = entry.route {
-            output.append(contentsOf: Fragments.textRoute)
+            output.appendStatic(Fragments.textRoute)
             output.append(contentsOf: route.utf8)
         }
-        output.append(contentsOf: Fragments.textStatus)
+        output.appendStatic(Fragments.textStatus)
         LogTimestamp.appendPadded(entry.status, 1, to: &output)
         if let user = entry.user, !user.isEmpty {
-            output.append(contentsOf: Fragments.textSub)
+            output.appendStatic(Fragments.textSub)
             output.append(contentsOf: user.utf8)
         }
     }
@@ -261,27 +261,37 @@ struct AccessLineFormatter: Sendable {
 
 /// The fixed pieces of the plain lines as byte arrays: appending an array is one copy, appending a
 /// string literal's UTF-8 view goes through a generic path per call.
+/// The fixed pieces of an access line. Static strings, not byte arrays: both event loops append
+/// them to every line, and a shared array's reference count bounced between their cores on every
+/// append (a retain and a release each); a static string has none.
 private enum Fragments {
-    static let jsonOpen: [UInt8] = Array("{\"time\":\"".utf8)
-    static let jsonLevelMessage: [UInt8] = Array("\",\"level\":\"info\",\"message\":\"".utf8)
-    static let jsonBytes: [UInt8] = Array(",\"bytes\":\"".utf8)
-    static let jsonClient: [UInt8] = Array("\",\"client\":\"".utf8)
-    static let jsonDuration: [UInt8] = Array("\",\"duration_ms\":\"".utf8)
-    static let jsonMethod: [UInt8] = Array("\",\"method\":\"".utf8)
-    static let jsonPath: [UInt8] = Array("\",\"path\":\"".utf8)
-    static let jsonRequestID: [UInt8] = Array("\",\"request-id\":\"".utf8)
-    static let jsonRoute: [UInt8] = Array("\",\"route\":\"".utf8)
-    static let jsonStatus: [UInt8] = Array("\",\"status\":\"".utf8)
-    static let jsonSub: [UInt8] = Array("\",\"sub\":\"".utf8)
-    static let jsonClose: [UInt8] = Array("\"}".utf8)
-    static let textLevel: [UInt8] = Array(" info [".utf8)
-    static let textAfterID: [UInt8] = Array("] ".utf8)
-    static let textBytes: [UInt8] = Array(" bytes=".utf8)
-    static let textClient: [UInt8] = Array(" client=".utf8)
-    static let textDuration: [UInt8] = Array(" duration_ms=".utf8)
-    static let textMethod: [UInt8] = Array(" method=".utf8)
-    static let textPath: [UInt8] = Array(" path=".utf8)
-    static let textRoute: [UInt8] = Array(" route=".utf8)
-    static let textStatus: [UInt8] = Array(" status=".utf8)
-    static let textSub: [UInt8] = Array(" sub=".utf8)
+    static let jsonOpen: StaticString = "{\"time\":\""
+    static let jsonLevelMessage: StaticString = "\",\"level\":\"info\",\"message\":\""
+    static let jsonBytes: StaticString = ",\"bytes\":\""
+    static let jsonClient: StaticString = "\",\"client\":\""
+    static let jsonDuration: StaticString = "\",\"duration_ms\":\""
+    static let jsonMethod: StaticString = "\",\"method\":\""
+    static let jsonPath: StaticString = "\",\"path\":\""
+    static let jsonRequestID: StaticString = "\",\"request-id\":\""
+    static let jsonRoute: StaticString = "\",\"route\":\""
+    static let jsonStatus: StaticString = "\",\"status\":\""
+    static let jsonSub: StaticString = "\",\"sub\":\""
+    static let jsonClose: StaticString = "\"}"
+    static let textLevel: StaticString = " info ["
+    static let textAfterID: StaticString = "] "
+    static let textBytes: StaticString = " bytes="
+    static let textClient: StaticString = " client="
+    static let textDuration: StaticString = " duration_ms="
+    static let textMethod: StaticString = " method="
+    static let textPath: StaticString = " path="
+    static let textRoute: StaticString = " route="
+    static let textStatus: StaticString = " status="
+    static let textSub: StaticString = " sub="
+}
+
+extension [UInt8] {
+    /// Appends the UTF-8 bytes of a string literal, with no reference counting.
+    fileprivate mutating func appendStatic(_ text: StaticString) {
+        text.withUTF8Buffer { append(contentsOf: $0) }
+    }
 }
