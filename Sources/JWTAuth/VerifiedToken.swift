@@ -1,7 +1,10 @@
 package import Foundation
 
 /// What a token that passed every check says about its caller.
-package struct VerifiedToken: Sendable, Equatable {
+///
+/// A class, immutable: a cached token is handed to both event loops, and copying a struct of seven
+/// reference-counted fields out of the cache bounced seven counts between their cores per request.
+package final class VerifiedToken: Sendable, Equatable {
     /// The user's stable, unique id (`sub`), the only claim to derive identity or storage paths
     /// from (`cognito:username` can change).
     package let sub: String
@@ -22,6 +25,13 @@ package struct VerifiedToken: Sendable, Equatable {
     package let issuer: String
     /// The app client the token was issued to (`aud` of an ID token, `client_id` of an access token).
     package let clientID: String
+
+    /// Equal when every claim is (memberwise, as the struct it used to be).
+    package static func == (lhs: VerifiedToken, rhs: VerifiedToken) -> Bool {
+        lhs.sub == rhs.sub && lhs.username == rhs.username && lhs.email == rhs.email && lhs.groups == rhs.groups
+            && lhs.scopes == rhs.scopes && lhs.tokenUse == rhs.tokenUse && lhs.expiresAt == rhs.expiresAt
+            && lhs.issuer == rhs.issuer && lhs.clientID == rhs.clientID
+    }
 
     /// A verified token's contents (the verifier builds these; tests of other modules may too).
     package init(

@@ -4,7 +4,11 @@ package import Foundation
 ///
 /// Printing never shows the secret or the token: `description`, `debugDescription` and the mirror
 /// (`dump`, `String(reflecting:)`) show only the start of the access key id.
-package struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
+///
+/// A class, immutable: every pre-signed URL takes the current credentials from a store both event
+/// loops read, and copying a struct of five reference-counted fields bounced five counts between
+/// their cores per request; a reference is one.
+package final class AWSCredentials: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable
 {
     /// The access key id (`AKIA…` long-term, `ASIA…` temporary).
@@ -35,7 +39,7 @@ package struct AWSCredentials: Sendable, Equatable, CustomStringConvertible, Cus
         }
     }
 
-    package static func == (lhs: Self, rhs: Self) -> Bool {
+    package static func == (lhs: AWSCredentials, rhs: AWSCredentials) -> Bool {
         lhs.accessKeyID == rhs.accessKeyID && lhs.secretAccessKey == rhs.secretAccessKey
             && lhs.sessionToken == rhs.sessionToken && lhs.expiration == rhs.expiration
     }
