@@ -4,7 +4,9 @@ import Testing
 
 @Suite("PresignedRequestVerifier checks pre-signed requests as S3 does", .tags(.security))
 struct PresignedRequestVerifierTests {
-    static let secrets = ["AKIALOCALRECEIVER001": "localReceiverSecret/+=", "ASIATEMPORARY": "temporarySecret"]
+    static let secrets = [
+        "AKIAIOSFODNN7EXAMPLE": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLE+=", "ASIATEMPORARY": "temporarySecret",
+    ]
     static let now = Date(timeIntervalSince1970: 1_795_000_000)
     static let location = S3Location(bucket: "uploads", region: "us-east-1", endpoint: "http://127.0.0.1:9000")
     static let body = [("Content-Type", "application/pdf"), ("Content-Length", "48213")]
@@ -18,7 +20,7 @@ struct PresignedRequestVerifierTests {
 
     static func signed(
         key: String = "uploads/user-1/report 2026.pdf", headers: [(String, String)] = body, expiresIn: Int = 300,
-        accessKeyID: String = "AKIALOCALRECEIVER001", token: String? = nil, at: Date = now
+        accessKeyID: String = "AKIAIOSFODNN7EXAMPLE", token: String? = nil, at: Date = now
     ) throws -> Request {
         let credentials = AWSCredentials(
             accessKeyID: accessKeyID, secretAccessKey: secrets[accessKeyID] ?? "unknown", sessionToken: token)
@@ -47,7 +49,7 @@ struct PresignedRequestVerifierTests {
     func roundTrip() throws {
         let request = try Self.signed(token: nil)
         let verified = try Self.verify(request).get()
-        #expect(verified.accessKeyID == "AKIALOCALRECEIVER001")
+        #expect(verified.accessKeyID == "AKIAIOSFODNN7EXAMPLE")
         #expect(verified.signedHeaders == ["content-length", "content-type", "host"])
         #expect(verified.decodedPath == "/uploads/uploads/user-1/report 2026.pdf")
         #expect(verified.expiresAt == Self.now.addingTimeInterval(300))
@@ -96,7 +98,7 @@ struct PresignedRequestVerifierTests {
             request.query = request.query.replacingOccurrences(of: "X-Amz-Expires=300", with: "X-Amz-Expires=3000")
         case "unsigned x-amz header added": request.headers.append(("x-amz-meta-extra", "1"))
         case "unknown access key":
-            request.query = request.query.replacingOccurrences(of: "AKIALOCALRECEIVER001", with: "AKIAUNKNOWN")
+            request.query = request.query.replacingOccurrences(of: "AKIAIOSFODNN7EXAMPLE", with: "AKIAUNKNOWN")
         case "query parameter added": request.query = "acl=&" + request.query
         case "signature uppercased":
             let range = request.query.range(of: "X-Amz-Signature=")!
@@ -135,7 +137,7 @@ struct PresignedRequestVerifierTests {
             ("X-Amz-Algorithm=AWS4-HMAC-SHA256", "X-Amz-Algorithm=AWS4-HMAC-SHA1"),
             ("X-Amz-Algorithm=AWS4-HMAC-SHA256&", ""), ("%2Fus-east-1%2F", "%2Feu-west-1%2F"),
             ("%2Fs3%2F", "%2Fsts%2F"), ("aws4_request", "aws5_request"),
-            ("AKIALOCALRECEIVER001%2F20261118", "AKIALOCALRECEIVER001%2F20261117"),
+            ("AKIAIOSFODNN7EXAMPLE%2F20261118", "AKIAIOSFODNN7EXAMPLE%2F20261117"),
             (
                 "X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost",
                 "X-Amz-SignedHeaders=content-length%3Bcontent-type"
@@ -149,7 +151,7 @@ struct PresignedRequestVerifierTests {
                 "X-Amz-SignedHeaders=Content-Length%3Bcontent-type%3Bhost"
             ),
             ("X-Amz-Expires=300", "X-Amz-Expires=300&X-Amz-Expires=300"), ("X-Amz-Expires=300", "X-Amz-Expires=%ZZ"),
-            ("X-Amz-Credential=AKIALOCALRECEIVER001%2F", "X-Amz-Credential=%2F"),
+            ("X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F", "X-Amz-Credential=%2F"),
         ])
     func malformed(original: String, replacement: String) throws {
         var request = try Self.signed()

@@ -148,7 +148,7 @@ struct LocalS3ReceiverTests {
             expected = (403, ["AccessDenied"])
         case .foreignCredentials:
             request = try fixture.presign(
-                body: body, credentials: AWSCredentials(accessKeyID: "AKIAFOREIGN000000000", secretAccessKey: "x"))
+                body: body, credentials: AWSCredentials(accessKeyID: "AKIAFOREIGN0EXAMPLE0", secretAccessKey: "x"))
             url = request.url
             expected = (403, ["InvalidAccessKeyId"])
         case .sessionTokenAdded:

@@ -219,17 +219,7 @@ package struct S3Presigner: Sendable {
             return
         }
         // X-Amz-Algorithm < -Credential < -Date < -Expires < -Security-Token < -SignedHeaders.
-        output.appendStatic(algorithmName)
-        output.append(UInt8(ascii: "="))
-        output.appendStatic(algorithmValue)
-        output.append(UInt8(ascii: "&"))
-        appendPair(credentialName, auth.credential, to: &output)
-        output.append(UInt8(ascii: "&"))
-        appendPair(dateName, auth.longDate, to: &output)
-        output.append(UInt8(ascii: "&"))
-        output.appendStatic(expiresName)
-        output.append(UInt8(ascii: "="))
-        output.append(contentsOf: String(auth.expires).utf8)
+        appendLeadingAuthPairs(auth, to: &output)
         if let token = auth.securityToken {
             output.append(UInt8(ascii: "&"))
             appendPair(securityTokenName, token, to: &output)
@@ -238,8 +228,9 @@ package struct S3Presigner: Sendable {
         appendPair(signedHeadersName, auth.signedHeaders, to: &output)
     }
 
-    /// SigV4's parameters in botocore's URL order, each followed by `&`.
-    private static func appendURLAuthQuery(_ auth: AuthParameters, to output: inout [UInt8]) {
+    /// `X-Amz-Algorithm`, `-Credential`, `-Date` and `-Expires`, joined by `&`: the first four
+    /// parameters both in the canonical (sorted) order and in botocore's URL order.
+    private static func appendLeadingAuthPairs(_ auth: AuthParameters, to output: inout [UInt8]) {
         output.appendStatic(algorithmName)
         output.append(UInt8(ascii: "="))
         output.appendStatic(algorithmValue)
@@ -251,6 +242,11 @@ package struct S3Presigner: Sendable {
         output.appendStatic(expiresName)
         output.append(UInt8(ascii: "="))
         output.append(contentsOf: String(auth.expires).utf8)
+    }
+
+    /// SigV4's parameters in botocore's URL order, each followed by `&`.
+    private static func appendURLAuthQuery(_ auth: AuthParameters, to output: inout [UInt8]) {
+        appendLeadingAuthPairs(auth, to: &output)
         output.append(UInt8(ascii: "&"))
         appendPair(signedHeadersName, auth.signedHeaders, to: &output)
         output.append(UInt8(ascii: "&"))

