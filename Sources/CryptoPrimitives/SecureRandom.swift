@@ -12,11 +12,6 @@ package enum SecureRandom {
         precondition(status == 1, "RAND_bytes failed: the system random source is unavailable")
         return output
     }
-
-    /// A random `UInt64`.
-    package static func uint64() -> UInt64 {
-        bytes(count: 8).reduce(0) { $0 << 8 | UInt64($1) }
-    }
 }
 
 /// Random words from the same DRBG as ``SecureRandom``, fetched 4 KiB at a time.

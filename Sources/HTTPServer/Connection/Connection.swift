@@ -415,7 +415,6 @@ final class Connection {
         // Most requests have none: answer that without building a list.
         guard headers.contains("X-Forwarded-For") else { return nil }
         let values = headers.values("X-Forwarded-For")
-        if values.isEmpty { return nil }
         return values.count == 1 ? values[0] : values.joined(separator: ",")
     }
 

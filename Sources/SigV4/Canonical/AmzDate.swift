@@ -105,7 +105,8 @@ package struct AmzDate: Sendable, Hashable {
         output.append(UInt8(ascii: "Z"))
     }
 
-    private static func appendDigits(_ value: Int, count: Int, to output: inout [UInt8]) {
+    /// Appends `value` as exactly `count` decimal digits, zero-padded (the low digits if longer).
+    package static func appendDigits(_ value: Int, count: Int, to output: inout [UInt8]) {
         var divisor = 1
         for _ in 1..<count { divisor *= 10 }
         var value = value

@@ -48,24 +48,19 @@ package struct ObjectKeyBuilder: Sendable {
         key.append(contentsOf: Self.rootPrefix.utf8)
         key.append(contentsOf: subject.utf8)
         key.append(UInt8(ascii: "/"))
-        key.append(contentsOf: String(parts.year).utf8)
+        AmzDate.appendDigits(parts.year, count: 4, to: &key)
         key.append(UInt8(ascii: "/"))
-        Self.appendTwoDigits(parts.month, to: &key)
+        AmzDate.appendDigits(parts.month, count: 2, to: &key)
         key.append(UInt8(ascii: "/"))
-        Self.appendTwoDigits(parts.day, to: &key)
+        AmzDate.appendDigits(parts.day, count: 2, to: &key)
         key.append(UInt8(ascii: "/"))
-        Self.appendTwoDigits(parts.hour, to: &key)
-        Self.appendTwoDigits(parts.minute, to: &key)
-        Self.appendTwoDigits(parts.second, to: &key)
+        AmzDate.appendDigits(parts.hour, count: 2, to: &key)
+        AmzDate.appendDigits(parts.minute, count: 2, to: &key)
+        AmzDate.appendDigits(parts.second, count: 2, to: &key)
         key.append(UInt8(ascii: "-"))
         key.append(contentsOf: random.utf8)
         key.append(UInt8(ascii: "-"))
         key.append(contentsOf: name.utf8)
         return String(decoding: key, as: UTF8.self)
-    }
-
-    private static func appendTwoDigits(_ number: Int, to bytes: inout [UInt8]) {
-        bytes.append(UInt8(ascii: "0") + UInt8(number / 10 % 10))
-        bytes.append(UInt8(ascii: "0") + UInt8(number % 10))
     }
 }
