@@ -40,11 +40,12 @@ package final class Application: Sendable {
     ///   - now: the wall clock (token checks, signing, key dates).
     package init(
         configuration: ServiceConfiguration, environment: [String: String], logger: Logger,
-        httpClient: any OutboundHTTPClient = LazyOutboundHTTPClient { URLSessionHTTPClient() },
+        httpClient: (any OutboundHTTPClient)? = nil,
         now: @escaping @Sendable () -> Date = Date.init
     ) throws {
         self.configuration = configuration
         self.logger = logger
+        let httpClient = httpClient ?? LazyOutboundHTTPClient { SocketHTTPClient(environment: environment) }
         let trustedProxies: TrustedProxies
         do {
             trustedProxies =

@@ -1,13 +1,10 @@
-import Foundation
+import Dispatch
+import Glibc
 import SigV4
 import Synchronization
 import Testing
 
 @testable import UploadService
-
-#if canImport(Glibc)
-import Glibc
-#endif
 
 @Suite("Outbound HTTP deadline")
 struct AppOutboundDeadlineTests {
@@ -17,7 +14,7 @@ struct AppOutboundDeadlineTests {
     func tricklingEndpointHitsTheDeadline() async throws {
         let server = try TricklingServer()
         defer { server.stop() }
-        let client = URLSessionHTTPClient()
+        let client = SocketHTTPClient(environment: [:])
         let request = OutboundHTTPRequest(
             method: "GET", url: "http://127.0.0.1:\(server.port)/jwks.json", timeout: .seconds(2))
         // The body is 1 MB at ten bytes a second: without a whole-exchange deadline this waits a day.
@@ -28,9 +25,9 @@ struct AppOutboundDeadlineTests {
 
     @Test("an operation that finishes in time returns its own result or error")
     func deadlineKeepsPromptResults() async throws {
-        #expect(try await URLSessionHTTPClient.withDeadline(.seconds(10)) { 42 } == 42)
+        #expect(try await SocketHTTPClient.withDeadline(.seconds(10)) { 42 } == 42)
         await #expect(throws: OutboundHTTPError.self) {
-            try await URLSessionHTTPClient.withDeadline(.seconds(10)) { () async throws -> Int in
+            try await SocketHTTPClient.withDeadline(.seconds(10)) { () async throws -> Int in
                 throw OutboundHTTPError(message: "own")
             }
         }
@@ -64,8 +61,7 @@ private final class TricklingServer: Sendable {
         }
         listener = fd
         port = Int(UInt16(bigEndian: address.sin_port))
-        let thread = Thread { [self] in serveOne() }
-        thread.start()
+        DispatchQueue(label: "trickling-server").async { [self] in serveOne() }
     }
 
     private func serveOne() {

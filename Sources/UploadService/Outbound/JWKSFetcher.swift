@@ -1,4 +1,3 @@
-import Foundation
 package import SigV4
 
 /// Fetches a JWKS document over HTTPS (or plain HTTP to a loopback host, for emulators) with the

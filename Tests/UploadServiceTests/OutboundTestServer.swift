@@ -1,0 +1,147 @@
+import Dispatch
+import Glibc
+import Synchronization
+
+/// A loopback TCP server on 127.0.0.1:0 for the outbound client's tests: each accepted connection
+/// has its request head (and Content-Length body) read and recorded, then plays `script`. Each
+/// connection has its own serial queue (a thread of its own: handlers block); `stop()` closes the listener and ends every held connection.
+final class OutboundTestServer: Sendable {
+    /// What the server does on a connection after reading the request.
+    enum Step: Sendable {
+        /// Sends these bytes.
+        case send(String)
+        /// Sends raw bytes.
+        case sendBytes([UInt8])
+        /// Waits this many milliseconds.
+        case pause(milliseconds: Int)
+        /// Sends one byte of `text` every `milliseconds` until stopped or the client leaves.
+        case trickle(String, milliseconds: Int)
+        /// Keeps the connection open, silent, until stopped.
+        case hold
+    }
+
+    let port: Int
+    private let listener: Int32
+    private let stopped = Atomic<Bool>(false)
+    private let received = Mutex<[String]>([])
+    private let trickled = Atomic<Int>(0)
+
+    /// The raw requests received so far (head and body), one per connection.
+    var requests: [String] { received.withLock { $0 } }
+    /// Bytes sent by `.trickle` steps.
+    var trickledBytes: Int { trickled.load(ordering: .relaxed) }
+
+    /// Starts listening and serving every connection with `script` (`readRequest: false` skips
+    /// reading a request first: a server that speaks first, or a proxy test that reads itself).
+    init(readRequest: Bool = true, script: [Step]) throws {
+        (listener, port) = try Self.listen()
+        DispatchQueue(label: "outbound-test-server").async { [self] in
+            while !stopped.load(ordering: .relaxed) {
+                let connection = accept(listener, nil, nil)
+                guard connection >= 0 else { return }
+                DispatchQueue(label: "outbound-test-server").async { [self] in
+                    defer { close(connection) }
+                    if readRequest { received.withLock { $0.append(Self.readRequest(connection)) } }
+                    play(script, on: connection)
+                }
+            }
+        }
+    }
+
+    /// Stops accepting and ends held or trickling connections.
+    func stop() {
+        stopped.store(true, ordering: .relaxed)
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    private func play(_ script: [Step], on connection: Int32) {
+        for step in script {
+            switch step {
+            case .send(let text):
+                guard Self.send(Array(text.utf8), on: connection) else { return }
+            case .sendBytes(let bytes):
+                guard Self.send(bytes, on: connection) else { return }
+            case .pause(let milliseconds):
+                usleep(UInt32(milliseconds) * 1000)
+            case .trickle(let text, let milliseconds):
+                for byte in text.utf8 {
+                    guard !stopped.load(ordering: .relaxed), Self.send([byte], on: connection) else { return }
+                    trickled.add(1, ordering: .relaxed)
+                    usleep(UInt32(milliseconds) * 1000)
+                }
+            case .hold:
+                while !stopped.load(ordering: .relaxed) { usleep(20_000) }
+            }
+        }
+    }
+
+    static func send(_ bytes: [UInt8], on connection: Int32) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes.withUnsafeBytes {
+                Glibc.send(connection, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            guard sent > 0 else { return false }
+            offset += sent
+        }
+        return true
+    }
+
+    /// Reads a request head and, when it declares one, its Content-Length body.
+    static func readRequest(_ connection: Int32) -> String {
+        var data: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        func headEnd() -> Int? {
+            guard data.count >= 4 else { return nil }
+            return (0...(data.count - 4)).first { data[$0..<($0 + 4)].elementsEqual([13, 10, 13, 10]) }
+        }
+        while headEnd() == nil {
+            let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+            guard count > 0 else { return String(decoding: data, as: UTF8.self) }
+            data += buffer[..<count]
+        }
+        let end = headEnd()! + 4
+        let lines = String(decoding: data[..<end], as: UTF8.self).lowercased().split(separator: "\r\n")
+        if let line = lines.first(where: { $0.hasPrefix("content-length: ") }) {
+            let length = Int(line.dropFirst("content-length: ".count)) ?? 0
+            while data.count < end + length {
+                let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+                guard count > 0 else { break }
+                data += buffer[..<count]
+            }
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func listen() throws -> (Int32, Int) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+            }
+        }
+        guard fd >= 0, bound, Glibc.listen(fd, 16) == 0 else {
+            close(fd)
+            throw OutboundTestFailure("cannot listen on 127.0.0.1 (errno \(errno))")
+        }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
+    /// A loopback port with nothing listening on it (bound, then closed).
+    static func closedPort() throws -> Int {
+        let (fd, port) = try listen()
+        close(fd)
+        return port
+    }
+}
+
+/// A test set-up failure.
+struct OutboundTestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
