@@ -1,6 +1,7 @@
 import Dispatch
 import Glibc
 import Synchronization
+import Testing
 
 /// A loopback TCP server on 127.0.0.1:0 for the outbound client's tests: each accepted connection
 /// has its request head (and Content-Length body) read and recorded, then plays `script`. Each
@@ -18,6 +19,9 @@ final class OutboundTestServer: Sendable {
         case trickle(String, milliseconds: Int)
         /// Keeps the connection open, silent, until stopped.
         case hold
+        /// Connects to 127.0.0.1:`port` and copies bytes both ways until either side closes (a
+        /// proxy's tunnel after CONNECT).
+        case relay(port: Int)
     }
 
     let port: Int
@@ -72,6 +76,36 @@ final class OutboundTestServer: Sendable {
                 }
             case .hold:
                 while !stopped.load(ordering: .relaxed) { usleep(20_000) }
+            case .relay(let port):
+                relay(connection, to: port)
+            }
+        }
+    }
+
+    private func relay(_ client: Int32, to port: Int) {
+        let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        defer { close(upstream) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
+        guard connected else { return }
+        var buffer = [UInt8](repeating: 0, count: 16 * 1024)
+        var entries = [
+            pollfd(fd: client, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: upstream, events: Int16(POLLIN), revents: 0),
+        ]
+        while !stopped.load(ordering: .relaxed) {
+            guard poll(&entries, 2, 100) >= 0 else { return }
+            for (index, entry) in entries.enumerated() where entry.revents != 0 {
+                let other = index == 0 ? upstream : client
+                let count = buffer.withUnsafeMutableBytes { recv(entry.fd, $0.baseAddress, $0.count, 0) }
+                guard count > 0, Self.send(Array(buffer[..<count]), on: other) else { return }
             }
         }
     }
@@ -144,4 +178,9 @@ final class OutboundTestServer: Sendable {
 struct OutboundTestFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+extension Tag {
+    /// Security regressions: attacks that must stay refused.
+    @Tag static var security: Self
 }
