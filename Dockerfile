@@ -31,13 +31,13 @@ RUN swift build -c release --static-swift-stdlib --product secure-upload \
 
 FROM debian:bookworm-slim
 
-# What the binary links dynamically: OpenSSL (libssl3), zlib, libcurl (FoundationNetworking's
-# URLSession) and libstdc++; CA certificates for HTTPS to Cognito, S3 and STS. The Swift runtime
-# and Foundation are linked statically. No tzdata: the service only formats UTC.
+# What the binary links dynamically: OpenSSL (libssl3: hashing, signatures and the TLS of its own
+# outbound HTTPS client), zlib and libstdc++; CA certificates for HTTPS to Cognito and STS. The
+# Swift runtime is linked statically; no libcurl: outbound HTTP is the binary's own. No tzdata:
+# the service only formats UTC.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         ca-certificates=202* \
-        libcurl4=7.88.* \
         libssl3=3.0.* \
         libstdc++6=12.2.* \
         zlib1g=1:1.2.13* \

@@ -4,8 +4,9 @@ import Testing
 
 /// Outbound TLS against live peers with throwaway certificates: a trusted chain with the right
 /// name succeeds; everything an attacker in the path could present instead is refused, with the
-/// reason named. Each refusal was checked to fail with verification switched off.
-@Suite("TLS client session", .timeLimit(.minutes(1)))
+/// reason named. Each refusal was checked to fail with verification switched off. Serialized: the
+/// tests block while the fixture starts, and the cooperative pool has only a thread per core.
+@Suite("TLS client session", .serialized, .timeLimit(.minutes(1)))
 struct TLSSessionTests {
     /// Handshakes with the peer on `port` as `host`, sends a request and reads until the close.
     static func exchange(

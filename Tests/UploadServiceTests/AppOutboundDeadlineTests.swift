@@ -27,10 +27,21 @@ struct AppOutboundDeadlineTests {
     func deadlineKeepsPromptResults() async throws {
         #expect(try await SocketHTTPClient.withDeadline(.seconds(10)) { 42 } == 42)
         await #expect(throws: OutboundHTTPError.self) {
-            try await SocketHTTPClient.withDeadline(.seconds(10)) { () async throws -> Int in
+            try await SocketHTTPClient.withDeadline(.seconds(10)) { () throws -> Int in
                 throw OutboundHTTPError(message: "own")
             }
         }
+    }
+
+    @Test("an operation stuck where nothing can interrupt it (a hung resolver) is abandoned at the deadline")
+    func stuckOperationAbandoned() async throws {
+        let error = await #expect(throws: OutboundHTTPError.self) {
+            try await SocketHTTPClient.withDeadline(.milliseconds(200)) { () throws -> Int in
+                sleep(3)
+                return 1
+            }
+        }
+        #expect(error?.message == "no complete response within 0.2 seconds")
     }
 }
 

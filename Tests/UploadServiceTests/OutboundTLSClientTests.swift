@@ -6,7 +6,7 @@ import Testing
 /// The socket client over TLS against live peers (Fixtures of CryptoPrimitivesTests): a trusted
 /// certificate works end to end; an untrusted one, a wrong name, an IP literal against a DNS-name
 /// certificate, or a plain-HTTP speaker fail with the reason, within the deadline.
-@Suite("Outbound socket client (HTTPS)", .timeLimit(.minutes(1)))
+@Suite("Outbound socket client (HTTPS)", .serialized, .timeLimit(.minutes(1)))
 struct OutboundTLSClientTests {
     func send(_ url: String, trust: String?, timeout: Duration = .seconds(10)) async throws -> OutboundHTTPResponse {
         try await SocketHTTPClient(environment: [:], additionalTrustFile: trust).send(

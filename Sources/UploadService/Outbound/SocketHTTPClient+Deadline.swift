@@ -1,25 +1,30 @@
+import Dispatch
 import Synchronization
 
 extension SocketHTTPClient {
-    /// `operation`'s result, or `OutboundHTTPError` once `limit` has passed, whichever comes
-    /// first. The late operation is not cancelled, only abandoned (its result dropped): the
-    /// blocking exchange cannot be interrupted inside getaddrinfo, and its own socket waits end at
-    /// the same deadline anyway.
+    /// Runs the blocking `operation` on a thread of its own and returns its result, or throws
+    /// `OutboundHTTPError` once `limit` has passed, whichever comes first.
+    ///
+    /// getaddrinfo cannot be bounded, so the caller is resumed at the deadline whatever the
+    /// thread is doing; the late operation is abandoned (its result dropped), and its own socket
+    /// waits end at the same deadline, so it lingers only while a resolver hangs. Neither the
+    /// operation nor the timer waits for Swift's cooperative pool (two threads here, which other
+    /// work can keep busy): each has a serial queue of its own, an overcommitting one that gets a
+    /// thread even when the global pool's threads are all busy or blocked.
     static func withDeadline<T: Sendable>(
-        _ limit: Duration, _ operation: @escaping @Sendable () async throws -> T
+        _ limit: Duration, _ operation: @escaping @Sendable () throws -> T
     ) async throws -> T {
         let pending = PendingResult<T>()
+        let (seconds, attoseconds) = limit.components
+        let nanoseconds = max(0, seconds) * 1_000_000_000 + attoseconds / 1_000_000_000
         return try await withCheckedThrowingContinuation { continuation in
             pending.set(continuation)
-            Task {
-                do {
-                    pending.finish(with: .success(try await operation()))
-                } catch {
-                    pending.finish(with: .failure(error))
-                }
+            DispatchQueue(label: "secure-upload.outbound-exchange").async {
+                pending.finish(with: Result { try operation() })
             }
-            Task {
-                try? await Task.sleep(for: limit)
+            DispatchQueue(label: "secure-upload.outbound-deadline").asyncAfter(
+                deadline: .now() + .nanoseconds(Int(clamping: nanoseconds))
+            ) {
                 pending.finish(with: .failure(timeoutError(limit)))
             }
         }

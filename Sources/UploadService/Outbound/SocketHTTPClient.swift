@@ -1,5 +1,4 @@
 import CryptoPrimitives
-import Dispatch
 import Glibc
 package import SigV4
 
@@ -39,19 +38,7 @@ package final class SocketHTTPClient: OutboundHTTPClient {
         let exchange = OutboundExchange(
             request: request, deadline: deadline, proxies: proxies, maximumResponseBytes: maximumResponseBytes,
             additionalTrustFile: additionalTrustFile)
-        // The exchange blocks (getaddrinfo cannot be bounded at all), so it runs on a thread of
-        // its own, and the caller is resumed at the deadline whatever that thread is doing. The
-        // thread's own waits end at the same deadline, so an abandoned exchange does not linger
-        // unless the resolver hangs. A serial queue of its own (an overcommitting one) gets a
-        // thread even when every thread of the global pool is busy or blocked; the global pool
-        // has about one per core and would make the exchange wait behind others.
-        return try await Self.withDeadline(request.timeout) {
-            try await withCheckedThrowingContinuation { continuation in
-                DispatchQueue(label: "secure-upload.outbound-exchange").async {
-                    continuation.resume(with: Result { () throws(OutboundHTTPError) in try exchange.run() })
-                }
-            }
-        }
+        return try await Self.withDeadline(request.timeout) { () throws(OutboundHTTPError) in try exchange.run() }
     }
 
     /// The error of a request that did not finish within `limit`, saying at what stage it was.
