@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 package import SigV4
 
 /// Fetches a JWKS document over HTTPS (or plain HTTP to a loopback host, for emulators) with the
