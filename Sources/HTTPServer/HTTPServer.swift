@@ -1,5 +1,5 @@
 import CSystem
-import Foundation
+import FoundationEssentials
 package import Logging
 import Synchronization
 
@@ -72,9 +72,7 @@ package final class HTTPServer: Sendable {
                 loop.peers = loops
             }
             for loop in loops {
-                let thread = Thread { loop.run() }
-                thread.name = "http-loop-\(loop.index)"
-                thread.start()
+                DetachedThread.start(name: "http-loop-\(loop.index)") { loop.run() }
             }
             state.listenFD = fd
             state.loops = loops

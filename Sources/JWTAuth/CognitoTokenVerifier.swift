@@ -1,5 +1,5 @@
 import CryptoPrimitives
-package import Foundation
+package import FoundationEssentials
 import Synchronization
 
 /// Verifies Cognito ID and access tokens: RS256 only, keys from a `JWKSKeyStore` by `kid`,

@@ -1,4 +1,4 @@
-package import Foundation
+package import FoundationEssentials
 
 /// What a token that passed every check says about its caller.
 ///

@@ -1,5 +1,6 @@
 import CryptoPrimitives
-package import Foundation
+package import FoundationEssentials
+import Glibc
 import HTTPServer
 import JWTAuth
 package import Logging

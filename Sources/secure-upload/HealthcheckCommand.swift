@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import UploadService
 
 /// `secure-upload healthcheck`: GET http://127.0.0.1:$PORT/healthz over a plain socket (slim
@@ -23,10 +23,9 @@ struct HealthcheckCommand: ParsableCommand {
         let resolvedPort = port ?? Int(environment["PORT"] ?? dotEnv["PORT"] ?? "") ?? 8080
         let status = HealthProbe.status(host: host, port: resolvedPort, path: "/healthz", timeoutSeconds: timeout)
         if status == 200 { return }
-        FileHandle.standardError.write(
-            Data(
-                "secure-upload healthcheck: \(status.map { "HTTP \($0)" } ?? "no answer") from \(host):\(resolvedPort)\n"
-                    .utf8))
+        StandardStreams.error(
+            "secure-upload healthcheck: \(status.map { "HTTP \($0)" } ?? "no answer") from \(host):\(resolvedPort)\n"
+        )
         throw ExitCode.failure
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import HTTPServer
 import Logging
 import Synchronization
@@ -57,8 +58,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     /// One line on standard error naming the setting, exit code 2.
     static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("secure-upload: \(message)\n".utf8))
-        Foundation.exit(2)
+        StandardStreams.error("secure-upload: \(message)\n")
+        Glibc.exit(2)
     }
 
     func announce(_ application: Application, logger: Logger) {
@@ -86,7 +87,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         lines.append("====================================================")
         // Printed, not logged: the generated password must not end up in a log pipeline's storage.
-        FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        StandardStreams.output(lines.joined(separator: "\n") + "\n")
     }
 }
 
@@ -103,15 +104,13 @@ final class TerminationSignals: Sendable {
 
     init() {
         guard let pipe = TerminationSignalPipe.install() else {
-            FileHandle.standardError.write(Data("secure-upload: cannot catch SIGTERM/SIGINT\n".utf8))
-            Foundation.exit(1)
+            StandardStreams.error("secure-upload: cannot catch SIGTERM/SIGINT\n")
+            Glibc.exit(1)
         }
         // A plain thread blocks on the pipe: it must not hold a Swift concurrency or Dispatch worker.
-        let reader = Thread { [self] in
+        DetachedThread.start(name: "signals") { [self] in
             while let name = pipe.next() { deliver(name) }
         }
-        reader.name = "signals"
-        reader.start()
     }
 
     /// The name of the first termination signal, waiting for it if none has arrived yet.
@@ -146,8 +145,8 @@ final class TerminationSignals: Sendable {
         case .remember: break
         case .exitNow:
             // A second signal while draining (Ctrl-C twice): stop waiting for the grace period.
-            FileHandle.standardError.write(Data("secure-upload: second \(name), exiting now\n".utf8))
-            Foundation.exit(1)
+            StandardStreams.error("secure-upload: second \(name), exiting now\n")
+            Glibc.exit(1)
         }
     }
 }

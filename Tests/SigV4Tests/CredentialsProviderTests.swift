@@ -117,6 +117,45 @@ struct ContainerProviderTests {
         }
     }
 
+    @Test(
+        "a credentials answer is read member by member: wrong shapes are named errors, never half-read credentials",
+        arguments: [
+            (#"["AccessKeyId"]"#, "is not a JSON object"),
+            ("<html>Login</html>", "is not a JSON object"),
+            (#"{"AccessKeyId":"ASIAECS","SecretAccessKey":"s""#, "is not a JSON object"),
+            (#"{"Code":"Expired","AccessKeyId":"ASIAECS","SecretAccessKey":"s"}"#, #"Code "Expired""#),
+            (#"{"AccessKeyId":12,"SecretAccessKey":"s"}"#, "lacks AccessKeyId or SecretAccessKey"),
+            (#"{"AccessKeyId":"ASIAECS","SecretAccessKey":""}"#, "lacks AccessKeyId or SecretAccessKey"),
+            (#"{"AccessKeyId":"ASIAECS","SecretAccessKey":null}"#, "lacks AccessKeyId or SecretAccessKey"),
+            (#"{"AccessKeyId":"ASIAECS","SecretAccessKey":"s","Expiration":"tomorrow"}"#, "not an RFC 3339"),
+        ])
+    func malformedAnswers(body: String, reason: String) async throws {
+        let provider = ContainerCredentialsProvider(
+            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/x"],
+            client: FakeHTTPClient { _ in OutboundHTTPResponse(status: 200, body: Array(body.utf8)) }, readFile: noFiles
+        )
+        do {
+            _ = try await provider.fetchCredentials()
+            Issue.record("expected an error for \(body)")
+        } catch let error as CredentialsError {
+            #expect(error.reason.contains(reason), "\(error.reason)")
+        }
+    }
+
+    @Test("members of other types than strings are ignored like absent ones, and an empty Token means none")
+    func lenientOptionalMembers() async throws {
+        let body =
+            #"{"Code":"Success","AccessKeyId":"ASIAECS","SecretAccessKey":"s","Token":"","Type":7,"#
+            + #""LastUpdated":null,"Expiration":"2026-11-26T10:00:00Z"}"#
+        let credentials = try await ContainerCredentialsProvider(
+            environment: ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "/v2/x"],
+            client: FakeHTTPClient { _ in OutboundHTTPResponse(status: 200, body: Array(body.utf8)) }, readFile: noFiles
+        ).fetchCredentials()
+        #expect(credentials.accessKeyID == "ASIAECS")
+        #expect(credentials.sessionToken == nil)
+        #expect(credentials.expiration == Date(timeIntervalSince1970: 1_795_687_200))
+    }
+
     @Test("an error status is reported with the status")
     func errorStatus() async throws {
         let provider = ContainerCredentialsProvider(

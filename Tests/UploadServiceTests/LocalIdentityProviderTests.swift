@@ -135,6 +135,23 @@ struct LocalIdentityProviderTests {
         }
     }
 
+    @Test("a repeated member counts once, the last one: a later PASSWORD replaces an earlier one")
+    func repeatedMembers() throws {
+        let directory = LocalTemporaryDirectory()
+        defer { directory.remove() }
+        let provider = try LocalIdentityProvider(
+            configuration: localConfiguration(dataDirectory: directory.path), now: LocalTestClock().function)
+        func signIn(_ parameters: String) -> LocalIdentityProvider.Reply {
+            let body =
+                #"{"AuthFlow":"MAGIC","AuthFlow":"USER_PASSWORD_AUTH","ClientId":"securelocalclient","#
+                + #""AuthParameters":{\#(parameters)}}"#
+            return provider.handle(target: Self.target, contentType: Self.contentType, body: Array(body.utf8))
+        }
+        #expect(signIn(#""USERNAME":"alice","PASSWORD":"nope","PASSWORD":"correct horse""#).status == 200)
+        let refused = signIn(#""USERNAME":"alice","PASSWORD":"correct horse","PASSWORD":"nope""#)
+        #expect(refused.errorType == "NotAuthorizedException")
+    }
+
     @Test("a wrong password and an unknown user get the identical NotAuthorizedException")
     func wrongPasswordAndUnknownUserLookTheSame() throws {
         let directory = LocalTemporaryDirectory()

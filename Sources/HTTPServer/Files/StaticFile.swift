@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One version of a file, with everything a response needs computed once.
 final class StaticFile: Sendable {

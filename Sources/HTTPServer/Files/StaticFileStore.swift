@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// File versions shared by every loop, so each version is read and gzipped once. Loops reach it

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// A directory served read-only: `Content-Type` by extension, strong `ETag` with `If-None-Match`,
@@ -111,7 +111,7 @@ package struct StaticFiles: Sendable {
     /// `If-None-Match` uses weak comparison (RFC 9110 §13.1.2): `W/` is ignored.
     private static func matches(_ condition: String, etag: String) -> Bool {
         for element in condition.split(separator: ",") {
-            var tag = element.trimmingCharacters(in: .whitespaces)[...]
+            var tag = element.trimmingOWS()
             if tag == "*" { return true }
             if tag.hasPrefix("W/") { tag = tag.dropFirst(2) }
             if tag == etag { return true }
@@ -126,11 +126,11 @@ package struct StaticFiles: Sendable {
         for element in header.split(separator: ",") {
             let parts = element.split(separator: ";")
             guard let first = parts.first else { continue }
-            let coding = first.trimmingCharacters(in: .whitespaces).lowercased()
+            let coding = first.trimmingOWS().lowercased()
             guard coding == "gzip" || coding == "x-gzip" || coding == "*" else { continue }
             var quality = 1.0
             for parameter in parts.dropFirst() {
-                let pair = parameter.trimmingCharacters(in: .whitespaces).lowercased()
+                let pair = parameter.trimmingOWS().lowercased()
                 if pair.hasPrefix("q="), let value = Double(pair.dropFirst(2)) { quality = value }
             }
             if coding == "*" {
@@ -174,5 +174,16 @@ package enum StaticFilesError: Error, CustomStringConvertible, Equatable {
         case .rootNotDirectory(let path): "The static files path \(path) is not a directory."
         case .invalidCacheControl: "The static Cache-Control value contains control characters."
         }
+    }
+}
+
+extension Substring {
+    /// Without leading and trailing optional whitespace (spaces and tabs, RFC 9110 §5.6.3).
+    fileprivate func trimmingOWS() -> Substring {
+        let isOWS: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isOWS($0) }), let last = lastIndex(where: { !isOWS($0) }) else {
+            return self[endIndex...]
+        }
+        return self[first...last]
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Cognito's claim rules, applied to the payload of a token whose signature has verified, in
 /// the order of AWS's "Verifying a JSON Web Token": `iss`, `token_use`, `aud`/`client_id`, then

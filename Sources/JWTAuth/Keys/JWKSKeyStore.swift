@@ -1,4 +1,4 @@
-package import Foundation
+package import FoundationEssentials
 import Synchronization
 
 /// The RS256 verification keys, read from an injected `JWKSSource` and kept current the way

@@ -1,4 +1,4 @@
-package import Foundation
+package import FoundationEssentials
 
 /// A whole-second UTC instant in SigV4's two forms: `yyyyMMdd'T'HHmmss'Z'` (`X-Amz-Date`) and
 /// `yyyyMMdd` (the credential scope). Formatted by hand from the epoch seconds: Foundation's

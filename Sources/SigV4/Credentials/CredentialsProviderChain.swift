@@ -1,4 +1,4 @@
-package import Foundation
+package import FoundationEssentials
 
 /// Tries providers in order and returns the first credentials found, like the AWS SDKs' default
 /// chain: environment → web identity → container (ECS/EKS) → EC2 instance metadata (IMDSv2).

@@ -1,4 +1,4 @@
-package import Foundation
+package import FoundationEssentials
 
 /// Parses the timestamps credential endpoints send (`2026-11-26T10:00:00Z`,
 /// `2026-11-26T10:00:00.123Z`, `2026-11-26T10:00:00+00:00`) without Foundation's formatters.

@@ -1,4 +1,5 @@
-package import Foundation
+package import FoundationEssentials
+import Glibc
 import Synchronization
 
 /// Holds the signing credentials and refreshes temporary ones in the background before they expire.

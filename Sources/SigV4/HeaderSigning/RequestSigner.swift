@@ -1,5 +1,5 @@
 import CryptoPrimitives
-package import Foundation
+package import FoundationEssentials
 
 /// Signs requests the service sends itself (S3 API calls, STS) in the `Authorization` header.
 ///
@@ -91,7 +91,7 @@ package struct RequestSigner: Sendable {
     /// Splits an absolute URL into its `Host` header value (default port dropped), its raw path and
     /// its raw query (the fragment is dropped: it is never sent).
     static func split(_ url: String) throws(SigV4Error) -> (host: String, path: String, query: String) {
-        guard let schemeEnd = url.range(of: "://") else { throw .invalidRequest("the URL has no scheme") }
+        guard let schemeEnd = url.firstRange(of: "://") else { throw .invalidRequest("the URL has no scheme") }
         let scheme = url[..<schemeEnd.lowerBound].lowercased()
         var rest = url[schemeEnd.upperBound...]
         if let hash = rest.firstIndex(of: "#") { rest = rest[..<hash] }

@@ -1,4 +1,4 @@
-package import Foundation
+package import FoundationEssentials
 
 /// How long a pre-signed URL lives: min(requested, 604800, credentials' remaining lifetime − safety
 /// margin). A URL signed with temporary credentials dies with them whatever its `X-Amz-Expires`

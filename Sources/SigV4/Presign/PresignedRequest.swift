@@ -1,4 +1,4 @@
-package import Foundation
+package import FoundationEssentials
 
 /// A pre-signed request: the URL, and the headers the client must send with exactly these values.
 package struct PresignedRequest: Sendable {

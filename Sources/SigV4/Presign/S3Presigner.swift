@@ -1,5 +1,5 @@
 import CryptoPrimitives
-package import Foundation
+package import FoundationEssentials
 
 /// Pre-signs S3 requests in the query string (SigV4 "query parameters" form): PUT, GET,
 /// UploadPart, ….

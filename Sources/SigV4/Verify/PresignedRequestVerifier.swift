@@ -1,5 +1,5 @@
 import CryptoPrimitives
-package import Foundation
+package import FoundationEssentials
 
 /// Checks a pre-signed (query-string) SigV4 request the way S3 does, for the local S3 receiver.
 ///

@@ -1,4 +1,4 @@
-package import Foundation
+package import FoundationEssentials
 
 /// What a valid pre-signed request proved.
 package struct VerifiedPresign: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Merges the places settings come from, lowest precedence first: the `.env` file, then the
 /// process environment, then CLI flags. The result is also what the AWS credential chain reads,

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Writes one access line straight into a byte buffer: the same bytes that
 /// ``StructuredLogHandler`` writes for ``AccessLogger``'s swift-log event (field names and order,

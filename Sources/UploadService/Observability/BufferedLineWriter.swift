@@ -1,5 +1,6 @@
-import Foundation
+import FoundationEssentials
 import Glibc
+import HTTPServer
 import Synchronization
 
 /// Whole lines for one file descriptor, batched: access lines collect in a buffer that goes out
@@ -83,7 +84,7 @@ package final class BufferedLineWriter: Sendable {
     private func startFlusher(every interval: Duration) {
         let (seconds, attoseconds) = interval.components
         let pause = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-        let thread = Thread { [weak self] in
+        DetachedThread.start(name: "log-flush") { [weak self] in
             while true {
                 var request = pause
                 var remaining = timespec()
@@ -92,8 +93,6 @@ package final class BufferedLineWriter: Sendable {
                 self.flush()
             }
         }
-        thread.name = "log-flush"
-        thread.start()
     }
 
     /// Writes `bytes` in pieces of at most ``atomicWriteLimit`` that end at a newline.

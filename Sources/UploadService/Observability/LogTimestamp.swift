@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// RFC 3339 UTC timestamps with milliseconds (`2026-11-26T09:00:00.123Z`), computed with integer
 /// arithmetic: no formatter object, no locale, no lock on the logging path.

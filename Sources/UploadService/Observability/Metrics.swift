@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// The service's Prometheus metrics: counters fed by the request path and the background refreshers,

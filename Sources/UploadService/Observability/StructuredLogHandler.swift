@@ -1,4 +1,4 @@
-package import Foundation
+package import FoundationEssentials
 package import Logging
 
 /// The service's swift-log backend: one line per event, as human text or as a JSON object, with

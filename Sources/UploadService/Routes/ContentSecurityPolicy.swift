@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The `Content-Security-Policy` of the page: only its own origin, plus the Cognito endpoint
 /// and the S3 endpoint it must `fetch`/PUT to; no frames, no foreign forms, no `<base>`.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import HTTPServer
 
 /// JSON responses: sorted keys (stable output for tests and caches), no escaped slashes in URLs,

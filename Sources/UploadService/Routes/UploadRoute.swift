@@ -1,4 +1,4 @@
-package import Foundation
+package import FoundationEssentials
 package import HTTPServer
 package import JWTAuth
 import Logging

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Turns a user's file name into one safe path segment of an S3 key: Unicode kept (NFC), path
 /// separators and characters that S3 or shells treat specially replaced, control, format and
@@ -19,10 +19,10 @@ package enum FilenameSanitizer {
     /// The sanitised form of `name`.
     package static func sanitize(_ name: String) -> String {
         // ASCII is already in NFC, and every ASCII character is one scalar and one grapheme: the
-        // whole rule runs on bytes. (Foundation's normalization and the Character walks cost a few
+        // whole rule runs on bytes. (Normalization and the Character walks cost a few
         // percent of a request.)
         if name.utf8.allSatisfy({ $0 < 0x80 }) { return sanitizeASCII(name) }
-        let normalized = name.precomposedStringWithCanonicalMapping
+        let normalized = String(decoding: name._nfcCodeUnits, as: UTF8.self)
         var scalars = String.UnicodeScalarView()
         if normalized.utf8.allSatisfy({ $0 < 0x80 }) {
             scalars = asciiScalars(normalized)

@@ -1,4 +1,4 @@
-package import Foundation
+package import FoundationEssentials
 import SigV4
 
 /// Builds the S3 key of a new upload: `uploads/<sub>/<yyyy>/<mm>/<dd>/<HHmmss>-<random>-<name>`.

@@ -1,4 +1,4 @@
-package import Foundation
+package import FoundationEssentials
 package import SigV4
 
 /// Turns a verified caller and a validated request into a pre-signed PUT that can create exactly

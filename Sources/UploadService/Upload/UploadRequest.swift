@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The body of `POST /upload`, validated: what the caller wants to upload.
 package struct UploadRequest: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// ECS task-role and EKS Pod Identity credentials: `GET http://169.254.170.2$AWS_CONTAINER_CREDENTIALS_RELATIVE_URI`,
 /// or `GET $AWS_CONTAINER_CREDENTIALS_FULL_URI` with `Authorization:` from
@@ -68,7 +68,7 @@ package struct ContainerCredentialsProvider: CredentialsProvider {
             token = value
         }
         guard let token else { return nil }
-        let trimmed = token.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = token.trimmingWhitespace()
         guard !trimmed.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) else {
             throw .failed(name, "the container authorization token contains a control character")
         }

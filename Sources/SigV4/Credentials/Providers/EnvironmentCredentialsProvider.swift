@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Credentials from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and, for temporary ones,
 /// `AWS_SESSION_TOKEN` (and `AWS_CREDENTIAL_EXPIRATION`, RFC 3339, as the JS and Java SDKs read it).

@@ -1,4 +1,4 @@
-package import Foundation
+package import FoundationEssentials
 import Synchronization
 
 /// EC2 instance-profile credentials over IMDSv2 only: `PUT /latest/api/token` with
@@ -94,7 +94,7 @@ package final class InstanceMetadataCredentialsProvider: CredentialsProvider {
                 "the IMDSv2 token request answered HTTP \(response.status) (IMDSv1 fall back is disabled; "
                     + "in a container, set the instance's metadata hop limit to 2)")
         }
-        let value = response.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = response.text.trimmingWhitespace()
         // Renew a minute early so a token never expires between the PUT and the GETs.
         token.withLock { $0 = (value, at.addingTimeInterval(TimeInterval(Self.tokenTTL - 60))) }
         return value

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The XML STS answers `AssumeRoleWithWebIdentity` with, read by scanning for the few elements
 /// needed (no XML library: the answer is small and flat).
@@ -28,13 +28,13 @@ enum STSResponse {
     /// The text between `<name>` (or `<name attributes>`) and `</name>`.
     static func element(_ name: String, in xml: String) -> String? {
         var searchStart = xml.startIndex
-        while let open = xml.range(of: "<" + name, range: searchStart..<xml.endIndex) {
+        while let open = xml[searchStart...].firstRange(of: "<" + name) {
             guard let close = xml[open.upperBound...].firstIndex(of: ">") else { return nil }
             let between = xml[open.upperBound..<close]
             if between.isEmpty || between.first == " " {
                 let contentStart = xml.index(after: close)
-                guard let end = xml.range(of: "</" + name + ">", range: contentStart..<xml.endIndex) else { return nil }
-                return String(xml[contentStart..<end.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
+                guard let end = xml[contentStart...].firstRange(of: "</" + name + ">") else { return nil }
+                return String(xml[contentStart..<end.lowerBound]).trimmingWhitespace()
             }
             searchStart = open.upperBound
         }

@@ -1,4 +1,4 @@
-package import Foundation
+package import FoundationEssentials
 
 /// IRSA / OIDC web identity: reads the token from `AWS_WEB_IDENTITY_TOKEN_FILE` (on every fetch:
 /// Kubernetes rotates it) and exchanges it at STS `AssumeRoleWithWebIdentity` for `AWS_ROLE_ARN`
@@ -52,8 +52,7 @@ package struct WebIdentityCredentialsProvider: CredentialsProvider {
         }
         let token: String
         do {
-            token = String(decoding: try readFile(tokenFile), as: UTF8.self).trimmingCharacters(
-                in: .whitespacesAndNewlines)
+            token = String(decoding: try readFile(tokenFile), as: UTF8.self).trimmingWhitespace()
         } catch {
             throw CredentialsError.failed(name, "cannot read AWS_WEB_IDENTITY_TOKEN_FILE (\(tokenFile)): \(error)")
         }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A decoded `InitiateAuth` call (Cognito API reference, "InitiateAuth"), validated the way Cognito
 /// validates it: null members first, then the flow name against the API's enum.
 struct InitiateAuthRequest: Sendable, Equatable {
@@ -20,35 +18,39 @@ struct InitiateAuthRequest: Sendable, Equatable {
     /// Parses the JSON body. `clientExists` is asked before the flow's parameters are read, so a
     /// wrong client id is reported as Cognito reports it.
     static func parse(_ body: [UInt8], clientExists: (String) -> Bool) throws(CognitoError) -> InitiateAuthRequest {
-        let object: [String: Any]
+        let members: [(key: String, value: RequestJSON)]
         do {
-            guard let parsed = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+            guard case .object(let parsed) = try RequestJSONParser.parse(body, maximumDepth: 64) else {
                 throw CognitoError.serialization("The request body must be a JSON object.")
             }
-            object = parsed
+            members = parsed
         } catch let error as CognitoError {
             throw error
         } catch {
             throw .serialization("The request body is not valid JSON.")
         }
-        guard let flowName = try string(object["AuthFlow"], member: "authFlow") else { throw .nullMember("authFlow") }
-        guard let clientID = try string(object["ClientId"], member: "clientId") else { throw .nullMember("clientId") }
+        guard let flowName = try string(member("AuthFlow", in: members), member: "authFlow") else {
+            throw .nullMember("authFlow")
+        }
+        guard let clientID = try string(member("ClientId", in: members), member: "clientId") else {
+            throw .nullMember("clientId")
+        }
         guard knownFlows.contains(flowName) else {
             throw .invalidParameter(
                 "1 validation error detected: Value '\(flowName)' at 'authFlow' failed to satisfy constraint: "
                     + "Member must satisfy enum value set: [\(knownFlows.joined(separator: ", "))]")
         }
         guard clientExists(clientID) else { throw .unknownClient(clientID) }
-        let parameters: [String: Any]
-        switch object["AuthParameters"] {
-        case nil, is NSNull: parameters = [:]
-        case let map as [String: Any]: parameters = map
+        let parameters: [(key: String, value: RequestJSON)]
+        switch member("AuthParameters", in: members) {
+        case nil, .null: parameters = []
+        case .object(let map): parameters = map
         default: throw .serialization("AuthParameters must be a map of strings.")
         }
         func parameter(_ name: String) throws(CognitoError) -> String {
-            switch parameters[name] {
-            case let value as String where !value.isEmpty: return value
-            case nil, is NSNull, is String: throw .missingParameter(name)
+            switch member(name, in: parameters) {
+            case .string(let value) where !value.isEmpty: return value
+            case nil, .null, .string: throw .missingParameter(name)
             default: throw .serialization("AuthParameters.\(name) must be a string.")
             }
         }
@@ -66,10 +68,15 @@ struct InitiateAuthRequest: Sendable, Equatable {
         }
     }
 
-    private static func string(_ value: Any?, member: String) throws(CognitoError) -> String? {
+    /// The value of member `name`; when it repeats, the last one (as `JSONSerialization` read it).
+    private static func member(_ name: String, in members: [(key: String, value: RequestJSON)]) -> RequestJSON? {
+        members.last { $0.key == name }?.value
+    }
+
+    private static func string(_ value: RequestJSON?, member: String) throws(CognitoError) -> String? {
         switch value {
-        case nil, is NSNull: return nil
-        case let text as String: return text
+        case nil, .null: return nil
+        case .string(let text): return text
         default: throw .serialization("\(member) must be a string.")
         }
     }

@@ -1,5 +1,5 @@
 import CryptoPrimitives
-package import Foundation
+package import FoundationEssentials
 import JWTAuth
 import Synchronization
 
@@ -103,7 +103,7 @@ package final class LocalIdentityProvider: Sendable {
 
     private func dispatch(target: String?, contentType: String?, body: [UInt8]) throws(CognitoError) -> [UInt8] {
         let mediaType = contentType.map {
-            String($0.split(separator: ";", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces).lowercased()
+            ($0.split(separator: ";", maxSplits: 1).first ?? "").trimmingWhitespace().lowercased()
         }
         // The AWS JSON protocol picks the operation from the target and the protocol from the media
         // type; a request with neither right names no operation it can run.

@@ -1,5 +1,5 @@
 import CryptoPrimitives
-import Foundation
+import FoundationEssentials
 import JWTAuth
 
 /// The RSA key that signs local-mode tokens: 2048 bits, generated once into the data folder (0600)

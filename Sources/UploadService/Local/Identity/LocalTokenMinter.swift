@@ -1,5 +1,5 @@
 import CryptoPrimitives
-import Foundation
+import FoundationEssentials
 import JWTAuth
 
 /// Mints RS256 ID and access tokens with the claims Cognito puts in them (see the Cognito

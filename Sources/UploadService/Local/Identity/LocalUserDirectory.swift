@@ -1,5 +1,5 @@
 import CryptoPrimitives
-import Foundation
+import FoundationEssentials
 
 /// The local pool's users. Keeps only SHA-256 digests of the passwords and compares them in
 /// constant time; an unknown name costs the same comparison as a known one, so timing does not tell
@@ -66,7 +66,7 @@ struct LocalUserDirectory: Sendable {
     }
 
     private static func decode(_ bytes: [UInt8], path: String) throws(LocalModeError) -> [UInt8] {
-        let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(String(decoding: bytes, as: UTF8.self).trimmingWhitespace())
         guard let secret = Hex.decode(text), secret.count >= 16 else {
             throw LocalModeError("\(path) is not a hex secret of at least 16 bytes; remove it to generate a new one")
         }

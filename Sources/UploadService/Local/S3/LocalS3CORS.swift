@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// CORS for the local receiver, modelled on an S3 bucket CORS rule: the page is same-origin in
 /// local mode, but any `http(s)://localhost`, `127.0.0.1` or `[::1]` origin (any port) and the
@@ -16,7 +16,7 @@ struct LocalS3CORS: Sendable {
     init(baseURL: String) {
         // Scheme and authority only: the origin of the base URL.
         var origin = baseURL
-        if let schemeEnd = origin.range(of: "://") {
+        if let schemeEnd = origin.firstRange(of: "://") {
             let rest = origin[schemeEnd.upperBound...]
             if let slash = rest.firstIndex(of: "/") { origin = String(origin[..<slash]) }
         }

@@ -1,5 +1,5 @@
 import CryptoPrimitives
-import Foundation
+import FoundationEssentials
 import JWTAuth
 
 /// The access key pair the local receiver accepts, generated once into

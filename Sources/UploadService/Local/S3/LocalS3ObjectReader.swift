@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// Answers pre-signed `GET` and `HEAD` of an object, as S3 does for a URL signed for that method:

@@ -1,5 +1,5 @@
 import CryptoPrimitives
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// Checks a request the way S3 checks it before it touches storage: the pre-signed query
@@ -97,7 +97,7 @@ final class LocalS3PutExchange {
         let conditions = head.values("If-None-Match")
         if !conditions.isEmpty {
             // S3 supports only `*` on PUT: "create only if absent".
-            guard conditions.count == 1, conditions[0].trimmingCharacters(in: .whitespaces) == "*" else {
+            guard conditions.count == 1, conditions[0].trimmingWhitespace() == "*" else {
                 throw .notImplemented(header: "If-None-Match")
             }
             noOverwrite = true

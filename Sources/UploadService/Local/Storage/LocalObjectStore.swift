@@ -1,5 +1,5 @@
 import CryptoPrimitives
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// The bucket folder of local mode. An object becomes visible only complete: its bytes go to a
