@@ -230,4 +230,46 @@ struct OutboundResponseParserTests {
         #expect(parser.response?.status == 200)
         #expect(parser.unconsumedByteCount == 5)
     }
+
+    @Test("mutated responses never crash the parser, and whatever it accepts respects the body cap")
+    func mutations() {
+        // A fixed-seed generator (SplitMix64), so a failure reproduces.
+        var state: UInt64 = 0x5EC0_7E11_0AD5_EED5
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        let interesting = Array("\r\n :;0123456789abcdefABCDEF-+HTTP/1.1 chunked Content-Length Transfer-Encoding".utf8)
+        var accepted = 0
+        for round in 0..<3000 {
+            var bytes = Array(Self.valid[round % Self.valid.count].0.utf8)
+            for _ in 0..<(1 + Int(next() % 4)) {
+                let position = Int(next() % UInt64(bytes.count + 1))
+                switch next() % 3 {
+                case 0 where position < bytes.count: bytes.remove(at: position)
+                case 1: bytes.insert(interesting[Int(next() % UInt64(interesting.count))], at: position)
+                default:
+                    if position < bytes.count { bytes[position] = UInt8(truncatingIfNeeded: next()) }
+                }
+            }
+            var parser = HTTPResponseParser(method: "GET", limits: .init(maximumBodyBytes: 64))
+            do {
+                let split = Int(next() % UInt64(bytes.count + 1))
+                try parser.consume(bytes[..<split])
+                if !parser.isComplete { try parser.consume(bytes[split...]) }
+                if !parser.isComplete { try parser.finish(cleanly: true) }
+                let response = parser.response
+                #expect(response != nil && response!.body.count <= 64)
+                #expect((100...599).contains(response?.status ?? 0))
+                accepted += 1
+            } catch {
+                #expect(!error.message.isEmpty)
+            }
+        }
+        // Some mutations leave a valid response (a changed reason phrase, header value or body byte).
+        #expect(accepted > 0)
+    }
 }

@@ -65,4 +65,14 @@ struct OutboundTLSClientTests {
         }
         #expect(error?.message.hasPrefix("no complete response within") == true, "\(error?.message ?? "")")
     }
+
+    @Test("a TLS server trickling its body a byte at a time is cut off at the deadline")
+    func tricklingTLS() async throws {
+        let peers = try OutboundTLSPeers()
+        defer { peers.stop() }
+        let error = await #expect(throws: OutboundHTTPError.self) {
+            try await send("https://localhost:\(peers.port("trickle"))/", trust: peers.caFile, timeout: .seconds(1))
+        }
+        #expect(error?.message.hasPrefix("no complete response within") == true, "\(error?.message ?? "")")
+    }
 }

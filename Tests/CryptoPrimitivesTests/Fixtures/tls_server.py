@@ -9,7 +9,7 @@ request with `HTTP/1.1 200 OK`, `Content-Length: 5`, `hello`, then a close_notif
 
 Modes: good (localhost, trusted CA), ipsan (IP SAN 127.0.0.1), wronghost (other.example),
 expired, selfsigned, untrusted (a CA the client does not know), tls11 (good certificate, TLS 1.1
-at most), nonotify, plain (plain HTTP 400 to whatever arrives), silent (accepts, says nothing).
+at most), nonotify, trickle (a 1000-byte body at one byte per 200 ms), plain (plain HTTP 400 to whatever arrives), silent (accepts, says nothing).
 """
 
 from __future__ import annotations
@@ -77,13 +77,30 @@ def write_pair(folder: str, label: str, key, cert) -> tuple[str, str]:
     return cert_path, key_path
 
 
-def serve_tls(listener: socket.socket, context: ssl.SSLContext, notify: bool) -> None:
+def serve_tls(listener: socket.socket, context: ssl.SSLContext, mode: str) -> None:
     while True:
         try:
             raw, _ = listener.accept()
         except OSError:
             return
-        threading.Thread(target=answer_tls, args=(raw, context, notify), daemon=True).start()
+        target = trickle_tls if mode == "trickle" else answer_tls
+        threading.Thread(target=target, args=(raw, context, mode != "nonotify"), daemon=True).start()
+
+
+def trickle_tls(raw: socket.socket, context: ssl.SSLContext, _notify: bool) -> None:
+    """Answers 200 with a 1000-byte Content-Length, then one body byte every 200 ms."""
+    raw.settimeout(30)
+    try:
+        with context.wrap_socket(raw, server_side=True) as conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n")
+            for _ in range(1000):
+                threading.Event().wait(0.2)
+                conn.sendall(b"x")
+    except (OSError, ssl.SSLError, ValueError):
+        pass
+    finally:
+        raw.close()
 
 
 def answer_tls(raw: socket.socket, context: ssl.SSLContext, notify: bool) -> None:
@@ -154,6 +171,7 @@ def main() -> None:
     }
     leaves["tls11"] = leaves["good"]
     leaves["nonotify"] = leaves["good"]
+    leaves["trickle"] = leaves["good"]
 
     ports = {}
     for mode, (key, cert) in leaves.items():
@@ -168,7 +186,7 @@ def main() -> None:
         listener.bind(("127.0.0.1", 0))
         listener.listen(16)
         ports[mode] = listener.getsockname()[1]
-        threading.Thread(target=serve_tls, args=(listener, context, mode != "nonotify"), daemon=True).start()
+        threading.Thread(target=serve_tls, args=(listener, context, mode), daemon=True).start()
     for mode, speak in (("plain", True), ("silent", False)):
         listener = socket.socket()
         listener.bind(("127.0.0.1", 0))
