@@ -1,5 +1,3 @@
-import CryptoPrimitives
-import Glibc
 package import SigV4
 
 /// The one outbound HTTP client of the service (JWKS, STS, ECS and EC2 credential endpoints),
@@ -9,11 +7,12 @@ package import SigV4
 /// Each request opens its own connection and sends `Connection: close`: the calls are rare (an
 /// hourly JWKS fetch, credential refreshes), so keeping connections alive would only hold sockets
 /// and TLS state. Certificates are always verified (system trust store, which honours
-/// `SSL_CERT_FILE` / `SSL_CERT_DIR`, plus an optional extra CA file); there are no cookies and no
-/// cache; redirects are returned, not followed (one could leave the allowed host); non-2xx
-/// statuses are responses. The request's `timeout` bounds the whole exchange — resolution,
-/// connect, handshake, write, read — so a peer trickling a byte a second is cut off at the
-/// deadline. Proxies are read from the environment it is given, as libcurl read them (see
+/// `SSL_CERT_FILE` / `SSL_CERT_DIR`, plus an optional extra CA file), the store loaded per
+/// connection: nothing stays resident between calls, and a renewed bundle is picked up. There are
+/// no cookies and no cache; redirects are returned, not followed (one could leave the allowed
+/// host); non-2xx statuses are responses. The request's `timeout` bounds the whole exchange —
+/// resolution, connect, handshake, write, read — so a peer trickling a byte a second is cut off at
+/// the deadline. Proxies are read from the environment it is given, as libcurl read them (see
 /// ``OutboundProxySettings``). Errors never carry the URL, header values or proxy credentials.
 package final class SocketHTTPClient: OutboundHTTPClient {
     /// Largest response body accepted.
