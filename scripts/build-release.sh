@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the release binary exactly as the Dockerfile's build stage does (static Swift runtime and
-# Foundation, so the runtime image needs only libc, OpenSSL, zlib and libcurl), checks that it has
-# no dynamic libswift* dependency, and prints its path on the last line of standard output.
+# FoundationEssentials, linked by lld with packed relocations as Package.swift says, so the runtime
+# image needs only libc, libstdc++, OpenSSL and zlib), checks that it has no dynamic libswift*
+# dependency, and prints its path on the last line of standard output.
 #
 # Usage: scripts/build-release.sh            build and print the binary path
 #        scripts/build-release.sh --quiet    the same, with the compiler's progress hidden

@@ -1,0 +1,59 @@
+"""What the release binary carries into every process: the shared libraries it loads and the
+Foundation it links. Idle memory is mostly code pages (docs/performance.md, "Fourth round"):
+corelibs Foundation, ICU and libcurl with its TLS, Kerberos, LDAP and SSH libraries were two
+thirds of it, and none of them is needed. These tests keep them out."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+# The binary's direct dependencies: libc, the C++ runtime under the Swift runtime, OpenSSL, zlib.
+ALLOWED_NEEDED = {
+    "libc.so.6", "libm.so.6", "ld-linux-x86-64.so.2", "libstdc++.so.6", "libgcc_s.so.1",
+    "libcrypto.so.3", "libssl.so.3", "libz.so.1",
+}
+
+# Libraries that only FoundationNetworking's libcurl would bring along.
+CURL_CLOSURE = ("libcurl", "libgnutls", "libnghttp2", "libssh", "libldap", "libkrb5", "libgssapi", "librtmp")
+
+# Swift modules' mangling prefixes: corelibs Foundation, its networking and internationalization
+# halves. FoundationEssentials ($s20FoundationEssentials) is expected: ArgumentParser uses it.
+EXCLUDED_MODULES = {
+    "Foundation": "$s10Foundation",
+    "FoundationNetworking": "$s20FoundationNetworking",
+    "FoundationInternationalization": "$s30FoundationInternationalization",
+}
+
+
+def test_the_release_binary_loads_only_libc_the_cxx_runtime_openssl_and_zlib(release_binary: Path):
+    dynamic = subprocess.run(["readelf", "-d", str(release_binary)], capture_output=True, text=True, check=True)
+    direct = set(re.findall(r"\(NEEDED\)\s+Shared library: \[([^\]]+)\]", dynamic.stdout))
+    assert "libssl.so.3" in direct and "libcrypto.so.3" in direct
+    assert direct <= ALLOWED_NEEDED, f"unexpected libraries: {sorted(direct - ALLOWED_NEEDED)}"
+    loaded = subprocess.run(["ldd", str(release_binary)], capture_output=True, text=True, check=True).stdout
+    assert not [name for name in CURL_CLOSURE if name in loaded], loaded
+
+
+def test_the_release_binary_links_no_corelibs_foundation_networking_or_icu(release_binary: Path):
+    symbols = subprocess.run(
+        ["nm", "--defined-only", str(release_binary)], capture_output=True, text=True, check=True
+    ).stdout
+    names = [line.rsplit(" ", 1)[-1] for line in symbols.splitlines()]
+    assert any(name.startswith("$s20FoundationEssentials") for name in names), "the check reads Swift symbols"
+    for module, prefix in EXCLUDED_MODULES.items():
+        linked = [name for name in names if name.startswith(prefix)]
+        assert not linked, f"{module} is linked ({len(linked)} symbols, e.g. {linked[:3]})"
+    icu = [name for name in names if re.match(r"_ZN\d*icu_\d+|swift_u(col|cal|dat|num)_", name)]
+    assert not icu, f"ICU is linked, e.g. {icu[:3]}"
+
+
+def test_the_release_binary_packs_its_relative_relocations(release_binary: Path):
+    # Package.swift links the product with lld and -z pack-relative-relocs: without them the loader
+    # reads ~940 KB of RELA entries at every start, and they stay resident.
+    dynamic = subprocess.run(["readelf", "-d", str(release_binary)], capture_output=True, text=True, check=True)
+    assert "(RELR)" in dynamic.stdout, "no DT_RELR: the release link lost -z pack-relative-relocs"
+    sections = subprocess.run(["readelf", "-SW", str(release_binary)], capture_output=True, text=True, check=True)
+    sizes = dict(re.findall(r"\] (\.rela\.dyn)\s+\S+\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)", sections.stdout))
+    assert int(sizes.get(".rela.dyn", "0"), 16) < 64 * 1024, sizes
