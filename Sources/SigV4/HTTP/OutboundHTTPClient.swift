@@ -1,5 +1,6 @@
 /// Outbound HTTP for the credential providers (STS, ECS, EC2 instance metadata). SigV4 does no
-/// network I/O itself: `UploadService` implements this with `URLSession`, tests with fakes.
+/// network I/O itself: `UploadService` implements this on sockets and OpenSSL (`SocketHTTPClient`),
+/// tests with fakes.
 package protocol OutboundHTTPClient: Sendable {
     /// Sends `request` and returns the whole response; throws on transport failure or timeout.
     /// Non-2xx statuses are responses, not errors.
