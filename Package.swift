@@ -149,6 +149,7 @@ if Context.environment["SECURE_UPLOAD_FUZZ"] == "1" {
         fuzzTarget("FuzzUploadRequest", ["UploadService"]),
         fuzzTarget("FuzzObjectKey", ["UploadService"]),
         fuzzTarget("FuzzS3Query", ["SigV4"]),
+        fuzzTarget("FuzzHTTPResponse", ["UploadService", "SigV4"]),
     ]
 }
 

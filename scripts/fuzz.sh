@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-10}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(FuzzHTTPParser FuzzJWTVerifier FuzzUploadRequest FuzzObjectKey FuzzS3Query)
+[ ${#targets[@]} -gt 0 ] || targets=(FuzzHTTPParser FuzzJWTVerifier FuzzUploadRequest FuzzObjectKey FuzzS3Query FuzzHTTPResponse)
 configuration="${FUZZ_CONFIGURATION:-release}"
 scratch=.build-fuzz
 

@@ -44,6 +44,22 @@ seeds = {
         "👨‍👩‍👧‍👦.png".encode(), ("é" * 300).encode(), b"C:\\Windows\\system32", b".hidden",
         "日本語のファイル名.txt".encode(), "ملف عربي.pdf".encode(),
     ],
+    "FuzzHTTPResponse": [
+        # The first byte picks the piece size the harness splits the rest into.
+        b"\x03HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"keys\":[]}",
+        b"\x02HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nX-T: 1\r\n\r\n",
+        b"\x05HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+        b"\x07HTTP/1.0 200 OK\r\nContent-Type: text/xml\r\n\r\n<AssumeRoleWithWebIdentityResponse/>",
+        b"\x01HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n",
+        b"\x04HTTP/1.1 302 Found\r\nLocation: http://169.254.169.254/\r\nContent-Length: 0\r\n\r\n",
+        b"\x04HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+        b"\x06HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        b"\x06HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffffff\r\n",
+        b"\x09HTTP/1.1 200 OK\r\nX: a\r\n folded\r\nContent-Length: 0\r\n\r\n",
+        b"\x08HTTP/1.1 200 OK\nContent-Length: 1\n\nx",
+        b"\x03HTTP/1.1 200 OK\r\nContent-Length: 99999999\r\n\r\n",
+        b"\x0aHTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\n\r\n",
+    ],
     "FuzzS3Query": [
         b"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=LOCALKEYFUZZ%2F20270115%2Fus-east-1%2Fs3%2Faws4_request"
         b"&X-Amz-Date=20270115T080000Z&X-Amz-Expires=300&X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost"

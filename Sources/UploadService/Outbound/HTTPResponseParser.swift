@@ -1,4 +1,4 @@
-import SigV4
+package import SigV4
 
 /// Reads one HTTP/1.1 response from the bytes a connection delivers (RFC 9112), written for a
 /// hostile peer: a bounded head (size and field count), strict status line and field syntax (no
@@ -7,9 +7,9 @@ import SigV4
 /// the connection's close; both at once is an error), interim 1xx responses skipped, and a body
 /// cap checked before any byte is stored. A pure state machine: no sockets, so tests split input
 /// at every byte.
-struct HTTPResponseParser {
+package struct HTTPResponseParser {
     /// Bounds on what the peer may send.
-    struct Limits: Sendable {
+    package struct Limits: Sendable {
         /// Largest body accepted.
         var maximumBodyBytes: Int
         /// Largest head (status line and fields), per response.
@@ -24,7 +24,7 @@ struct HTTPResponseParser {
         var maximumTrailerBytes = 16 * 1024
 
         /// Limits with a body cap of `maximumBodyBytes`.
-        init(maximumBodyBytes: Int) {
+        package init(maximumBodyBytes: Int) {
             self.maximumBodyBytes = maximumBodyBytes
         }
     }
@@ -59,7 +59,7 @@ struct HTTPResponseParser {
 
     /// A parser for the answer to a `method` request. `tunnel` marks the answer to CONNECT, whose
     /// 2xx ends at its head (RFC 9112 §6.3 rule 2).
-    init(method: String, limits: Limits, tunnel: Bool = false) {
+    package init(method: String, limits: Limits, tunnel: Bool = false) {
         self.limits = limits
         self.bodyless = method.uppercased() == "HEAD"
         self.tunnel = tunnel
@@ -72,13 +72,13 @@ struct HTTPResponseParser {
     }
 
     /// The response, once complete.
-    var response: OutboundHTTPResponse? {
+    package var response: OutboundHTTPResponse? {
         isComplete ? OutboundHTTPResponse(status: status, headers: headers, body: body) : nil
     }
 
     /// Takes the next bytes from the connection; whether the response is now complete.
     @discardableResult
-    mutating func consume(_ bytes: ArraySlice<UInt8>) throws(OutboundHTTPError) -> Bool {
+    package mutating func consume(_ bytes: ArraySlice<UInt8>) throws(OutboundHTTPError) -> Bool {
         if !bytes.isEmpty { receivedAny = true }
         var index = bytes.startIndex
         while index < bytes.endIndex {
@@ -152,7 +152,7 @@ struct HTTPResponseParser {
 
     /// The connection ended (`cleanly`: a TLS close_notify, or plain TCP's FIN). Completes a
     /// close-delimited body; anything else unfinished is an error, never a truncated success.
-    mutating func finish(cleanly: Bool) throws(OutboundHTTPError) {
+    package mutating func finish(cleanly: Bool) throws(OutboundHTTPError) {
         switch state {
         case .done:
             return
@@ -344,7 +344,7 @@ struct HTTPResponseParser {
     }
 
     /// RFC 9110 §5.6.2 tchar.
-    static func isTokenByte(_ byte: UInt8) -> Bool {
+    package static func isTokenByte(_ byte: UInt8) -> Bool {
         switch byte {
         case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: return true
         default: return Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
