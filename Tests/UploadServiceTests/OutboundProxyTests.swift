@@ -1,3 +1,4 @@
+import Glibc
 import SigV4
 import Testing
 
@@ -157,7 +158,8 @@ struct OutboundProxyTests {
     func noProxyBypassesLive() async throws {
         let server = try OutboundTestServer(script: [.send("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\ndirect")])
         defer { server.stop() }
-        let closed = try OutboundTestServer.closedPort()
+        let (socket, closed) = try OutboundTestServer.refusingPort()
+        defer { close(socket) }
         let client = SocketHTTPClient(environment: [
             "http_proxy": "http://127.0.0.1:\(closed)", "no_proxy": "127.0.0.1",
         ])

@@ -1,3 +1,4 @@
+import Glibc
 import SigV4
 import Testing
 
@@ -190,7 +191,8 @@ struct OutboundSocketClientTests {
 
     @Test("a refused connection is an error naming the address")
     func refused() async throws {
-        let port = try OutboundTestServer.closedPort()
+        let (socket, port) = try OutboundTestServer.refusingPort()
+        defer { close(socket) }
         let error = await #expect(throws: OutboundHTTPError.self) {
             try await client.send(
                 OutboundHTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/", timeout: .seconds(5)))

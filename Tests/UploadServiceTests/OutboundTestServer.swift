@@ -149,6 +149,22 @@ final class OutboundTestServer: Sendable {
     }
 
     static func listen() throws -> (Int32, Int) {
+        let (fd, port) = try bound()
+        guard Glibc.listen(fd, 16) == 0 else {
+            close(fd)
+            throw OutboundTestFailure("cannot listen on 127.0.0.1 (errno \(errno))")
+        }
+        return (fd, port)
+    }
+
+    /// A loopback port that refuses connections for as long as `socket` stays open: bound, never
+    /// listening. (A port bound and closed again could meanwhile go to another test's server, and
+    /// did, under AddressSanitizer's timing.) Close `socket` when done.
+    static func refusingPort() throws -> (socket: Int32, port: Int) {
+        try bound()
+    }
+
+    private static func bound() throws -> (Int32, Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -159,18 +175,11 @@ final class OutboundTestServer: Sendable {
                 bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
             }
         }
-        guard fd >= 0, bound, Glibc.listen(fd, 16) == 0 else {
+        guard fd >= 0, bound else {
             close(fd)
-            throw OutboundTestFailure("cannot listen on 127.0.0.1 (errno \(errno))")
+            throw OutboundTestFailure("cannot bind on 127.0.0.1 (errno \(errno))")
         }
         return (fd, Int(UInt16(bigEndian: address.sin_port)))
-    }
-
-    /// A loopback port with nothing listening on it (bound, then closed).
-    static func closedPort() throws -> Int {
-        let (fd, port) = try listen()
-        close(fd)
-        return port
     }
 }
 
