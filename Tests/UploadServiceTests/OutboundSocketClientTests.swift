@@ -189,6 +189,41 @@ struct OutboundSocketClientTests {
         await expectFailure(server, containing: "closed before any response")
     }
 
+    @Test("an address that answers nothing uses only its share of the deadline, then the next is tried")
+    func silentFirstAddress() async throws {
+        let server = try OutboundTestServer(script: [.send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")])
+        defer { server.stop() }
+        let (hole, holePort) = try OutboundTestServer.blackhole()
+        defer { for socket in hole { close(socket) } }
+        var silent = OutboundTestServer.loopback(port: holePort)
+        var answering = OutboundTestServer.loopback(port: server.port)
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let connection = try withUnsafePointer(to: &silent) { silentPointer in
+            try withUnsafePointer(to: &answering) { answeringPointer in
+                try silentPointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { first in
+                    try answeringPointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { second in
+                        // Without the shares, the first address would hold all 4 s and the
+                        // exchange would end in a timeout.
+                        try OutboundConnection.connect(
+                            to: [
+                                .init(family: AF_INET, pointer: first, length: length),
+                                .init(family: AF_INET, pointer: second, length: length),
+                            ],
+                            naming: "test", deadline: .now + .seconds(4),
+                            timedOut: { OutboundHTTPError(message: "timed out \($0)") })
+                    }
+                }
+            }
+        }
+        try connection.write(Array("GET / HTTP/1.1\r\nHost: test\r\n\r\n".utf8), deadline: .now + .seconds(4))
+        var buffer = [UInt8](repeating: 0, count: 256)
+        guard case .bytes(let count) = try connection.read(into: &buffer, deadline: .now + .seconds(4)) else {
+            Issue.record("the answering server sent nothing")
+            return
+        }
+        #expect(String(decoding: buffer[..<count], as: UTF8.self).hasSuffix("\r\n\r\nok"))
+    }
+
     @Test("a refused connection is an error naming the address")
     func refused() async throws {
         let (socket, port) = try OutboundTestServer.refusingPort()

@@ -164,6 +164,38 @@ final class OutboundTestServer: Sendable {
         try bound()
     }
 
+    /// A loopback port that answers no connection attempt, as a route that drops packets does:
+    /// a listener whose accept queue is full (Linux drops further SYNs). Close every socket when
+    /// done.
+    static func blackhole() throws -> (sockets: [Int32], port: Int) {
+        let (listener, port) = try bound()
+        guard Glibc.listen(listener, 0) == 0 else {
+            close(listener)
+            throw OutboundTestFailure("cannot listen on 127.0.0.1 (errno \(errno))")
+        }
+        var sockets = [listener]
+        var address = loopback(port: port)
+        for _ in 0..<4 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_NONBLOCK.rawValue | SOCK_CLOEXEC.rawValue), 0)
+            _ = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            sockets.append(fd)
+        }
+        return (sockets, port)
+    }
+
+    /// 127.0.0.1:`port`.
+    static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return address
+    }
+
     private static func bound() throws -> (Int32, Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
