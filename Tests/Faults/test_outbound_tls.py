@@ -7,7 +7,9 @@ run (throwaway, in pytest's tmp_path)."""
 from __future__ import annotations
 
 import datetime
+import shutil
 import ssl
+import subprocess
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -148,6 +150,22 @@ def test_a_jwks_over_https_trusted_through_ssl_cert_file_loads_and_tokens_verify
     status, _, answer = service.ask_upload(keys["known"].token(), UPLOAD_BODY)
     assert status == 200, answer
     assert answer["method"] == "PUT"
+
+
+def test_a_private_ca_in_a_hashed_folder_listed_in_ssl_cert_dir_is_trusted(start_service, https_endpoint, pki, keys,
+                                                                           tmp_path):
+    # docs/operations.md: SSL_CERT_DIR lists hashed folders, the system's and a private one.
+    folder = tmp_path / "private-cas"
+    folder.mkdir()
+    shutil.copy(pki.ca_file, folder / "faults-ca.pem")
+    subprocess.run(["openssl", "rehash", str(folder)], check=True, capture_output=True)
+    endpoint = https_endpoint(*pki.server_pair("good", "localhost"), jwks(keys["known"]))
+    service = start_service(**aws_settings(f"https://localhost:{endpoint.port}{JWKS_PATH}",
+                                           SSL_CERT_DIR=f"/etc/ssl/certs:{folder}"))
+    service.wait_ready(timeout=20)
+    assert endpoint.hits == 1
+    status, _, answer = service.ask_upload(keys["known"].token(), UPLOAD_BODY)
+    assert status == 200, answer
 
 
 @pytest.mark.parametrize("case, reason", [
