@@ -96,9 +96,16 @@ let package = Package(
         ),
 
         // Tests: one target per library. Fixtures are found through #filePath.
+        // The TLS peers (tls_server.py, run as a child process) that both TLS suites test against.
+        .target(
+            name: "TLSTestSupport",
+            path: "Tests/TLSTestSupport",
+            exclude: ["tls_server.py"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "CryptoPrimitivesTests",
-            dependencies: ["CryptoPrimitives"],
+            dependencies: ["CryptoPrimitives", "TLSTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
@@ -122,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "UploadServiceTests",
-            dependencies: ["UploadService", "HTTPServer", "JWTAuth", "SigV4", "CryptoPrimitives"],
+            dependencies: ["UploadService", "HTTPServer", "JWTAuth", "SigV4", "CryptoPrimitives", "TLSTestSupport"],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 import CryptoPrimitives
 import Glibc
+import TLSTestSupport
 import Testing
 
 /// Outbound TLS against live peers with throwaway certificates: a trusted chain with the right

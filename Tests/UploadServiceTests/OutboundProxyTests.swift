@@ -1,5 +1,6 @@
 import Glibc
 import SigV4
+import TLSTestSupport
 import Testing
 
 @testable import UploadService
@@ -119,7 +120,7 @@ struct OutboundProxyTests {
 
     @Test("https through a proxy: CONNECT host:port with credentials, then TLS to the server inside the tunnel")
     func httpsThroughProxy() async throws {
-        let peers = try OutboundTLSPeers()
+        let peers = try TLSTestPeers()
         defer { peers.stop() }
         let target = peers.port("good")
         let proxy = try OutboundTestServer(script: [

@@ -1,4 +1,5 @@
 import SigV4
+import TLSTestSupport
 import Testing
 
 @testable import UploadService
@@ -15,7 +16,7 @@ struct OutboundTLSClientTests {
 
     @Test("https to a server whose chain reaches a trusted CA returns its response")
     func trusted() async throws {
-        let peers = try OutboundTLSPeers()
+        let peers = try TLSTestPeers()
         defer { peers.stop() }
         let response = try await send("https://localhost:\(peers.port("good"))/jwks.json", trust: peers.caFile)
         #expect(response.status == 200 && response.text == "hello")
@@ -35,7 +36,7 @@ struct OutboundTLSClientTests {
         arguments: refusals.indices)
     func refused(index: Int) async throws {
         let (mode, host, trusted, words) = Self.refusals[index]
-        let peers = try OutboundTLSPeers()
+        let peers = try TLSTestPeers()
         defer { peers.stop() }
         let error = await #expect(throws: OutboundHTTPError.self) {
             try await send("https://\(host):\(peers.port(mode))/", trust: trusted ? peers.caFile : nil)
@@ -45,7 +46,7 @@ struct OutboundTLSClientTests {
 
     @Test("a plain-HTTP speaker on an https URL is an error within the deadline")
     func plainSpeaker() async throws {
-        let peers = try OutboundTLSPeers()
+        let peers = try TLSTestPeers()
         defer { peers.stop() }
         let started = ContinuousClock.now
         let error = await #expect(throws: OutboundHTTPError.self) {
@@ -57,7 +58,7 @@ struct OutboundTLSClientTests {
 
     @Test("a TLS server that never answers the handshake is cut off at the deadline")
     func silentTLS() async throws {
-        let peers = try OutboundTLSPeers()
+        let peers = try TLSTestPeers()
         defer { peers.stop() }
         let error = await #expect(throws: OutboundHTTPError.self) {
             try await send(
@@ -68,7 +69,7 @@ struct OutboundTLSClientTests {
 
     @Test("a TLS server trickling its body a byte at a time is cut off at the deadline")
     func tricklingTLS() async throws {
-        let peers = try OutboundTLSPeers()
+        let peers = try TLSTestPeers()
         defer { peers.stop() }
         let error = await #expect(throws: OutboundHTTPError.self) {
             try await send("https://localhost:\(peers.port("trickle"))/", trust: peers.caFile, timeout: .seconds(1))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Tools of the outbound TLS tests: python3 with `cryptography` runs the TLS peers of
-# Tests/CryptoPrimitivesTests/Fixtures/tls_server.py (certificates made at test time) and the
+# Tests/TLSTestSupport/tls_server.py (certificates made at test time) and the
 # https JWKS fake of Tests/Faults/test_outbound_tls.py, whose SSL_CERT_DIR case hashes a folder with
 # `openssl rehash`. Idempotent and quiet when present.
 set -euo pipefail

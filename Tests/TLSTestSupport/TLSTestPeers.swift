@@ -1,23 +1,21 @@
 import Glibc
 
-/// The TLS peers of Fixtures/tls_server.py (one loopback port per behaviour, certificates made at
-/// start-up), run as a child process and stopped by PID.
-final class OutboundTLSPeers {
+/// The TLS peers of tls_server.py (one loopback port per behaviour, certificates made at
+/// start-up), run as a child process and stopped by PID. Shared by the TLS layer's tests
+/// (CryptoPrimitivesTests) and the outbound client's (UploadServiceTests).
+package final class TLSTestPeers {
     /// The PEM file of the CA that signed the "good" certificates.
-    let caFile: String
+    package let caFile: String
     private let ports: [String: Int]
     private let pid: pid_t
     private let input: Int32
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    package struct Failure: Error, CustomStringConvertible {
+        package let description: String
     }
 
-    init() throws {
-        // The fixture is shared with CryptoPrimitivesTests, which tests the TLS layer itself.
-        let script =
-            String(#filePath.dropLast("UploadServiceTests/OutboundTLSPeers.swift".count))
-            + "CryptoPrimitivesTests/Fixtures/tls_server.py"
+    package init() throws {
+        let script = String(#filePath.dropLast("TLSTestPeers.swift".count)) + "tls_server.py"
         var toChild: [Int32] = [0, 0]
         var fromChild: [Int32] = [0, 0]
         guard pipe(&toChild) == 0, pipe(&fromChild) == 0 else { throw Failure(description: "pipe failed") }
@@ -81,10 +79,10 @@ final class OutboundTLSPeers {
 
     /// The port of `mode` (good, ipsan, wronghost, expired, selfsigned, untrusted, tls11, nonotify,
     /// plain, silent).
-    func port(_ mode: String) -> Int { ports[mode] ?? 0 }
+    package func port(_ mode: String) -> Int { ports[mode] ?? 0 }
 
     /// Stops the fixture by PID.
-    func stop() {
+    package func stop() {
         Self.end(pid)
         close(input)
     }
@@ -102,7 +100,7 @@ final class OutboundTLSPeers {
     }
 
     /// A blocking TCP connection to 127.0.0.1:`port`, then switched to non-blocking for TLS.
-    static func connect(port: Int) throws -> Int32 {
+    package static func connect(port: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
