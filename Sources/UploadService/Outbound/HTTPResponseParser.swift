@@ -264,7 +264,7 @@ package struct HTTPResponseParser {
 
     private static func elements(of value: String) -> [String] {
         value.split(separator: ",", omittingEmptySubsequences: false)
-            .map { String($0).trimmingOWS() }
+            .map { String($0).trimmingASCIIWhitespace() }
             .filter { !$0.isEmpty }
     }
 
@@ -294,7 +294,7 @@ package struct HTTPResponseParser {
         }
         return (
             String(decoding: line[..<colon], as: UTF8.self),
-            String(decoding: value, as: UTF8.self).trimmingOWS()
+            String(decoding: value, as: UTF8.self).trimmingASCIIWhitespace()
         )
     }
 
@@ -357,16 +357,5 @@ package struct HTTPResponseParser {
 
     private static func error(_ message: String) -> OutboundHTTPError {
         OutboundHTTPError(message: message)
-    }
-}
-
-extension String {
-    /// Without leading and trailing spaces and tabs (HTTP's OWS).
-    fileprivate func trimmingOWS() -> String {
-        let scalars = unicodeScalars
-        guard let start = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }),
-            let end = scalars.lastIndex(where: { $0 != " " && $0 != "\t" })
-        else { return "" }
-        return String(scalars[start...end])
     }
 }

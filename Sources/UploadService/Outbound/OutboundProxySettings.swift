@@ -16,7 +16,7 @@ struct OutboundProxySettings: Sendable {
     init(environment: [String: String]) {
         func first(_ names: String...) -> (name: String, value: String)? {
             for name in names {
-                if let value = environment[name]?.trimmingCharacters(), !value.isEmpty { return (name, value) }
+                if let value = environment[name]?.trimmingASCIIWhitespace(), !value.isEmpty { return (name, value) }
             }
             return nil
         }
@@ -168,14 +168,6 @@ private struct IPAddressBytes: Equatable {
 }
 
 extension String {
-    fileprivate func trimmingCharacters() -> String {
-        let scalars = unicodeScalars
-        guard let start = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }),
-            let end = scalars.lastIndex(where: { $0 != " " && $0 != "\t" })
-        else { return "" }
-        return String(scalars[start...end])
-    }
-
     fileprivate func trimmingTrailingDot() -> String {
         hasSuffix(".") ? String(dropLast()) : self
     }

@@ -1,5 +1,5 @@
 extension String {
-    /// The string without leading and trailing spaces and tabs.
+    /// The string without leading and trailing spaces and tabs (HTTP's optional whitespace, RFC 9110 §5.6.3).
     func trimmingASCIIWhitespace() -> String {
         let scalars = unicodeScalars
         guard let first = scalars.firstIndex(where: { $0 != " " && $0 != "\t" }) else { return "" }
