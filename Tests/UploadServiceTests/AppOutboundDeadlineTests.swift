@@ -56,22 +56,7 @@ private final class TricklingServer: Sendable {
     var bytesSent: Int { sent.load(ordering: .relaxed) }
 
     init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-            }
-        }
-        guard fd >= 0, bound, listen(fd, 4) == 0 else {
-            close(fd)
-            throw RawHTTPClient.Failure(description: "cannot listen on 127.0.0.1 (errno \(errno))")
-        }
-        listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (listener, port) = try OutboundTestServer.listen()
         DispatchQueue(label: "trickling-server").async { [self] in serveOne() }
     }
 
