@@ -109,6 +109,37 @@ struct ObservabilityBufferedWriterTests {
     }
 
     @Test(
+        "the flusher sleeps while nothing is buffered, and still writes a line that comes after idle time or a full flush"
+    )
+    func flusherWakesForTheFirstLine() throws {
+        var ends: [Int32] = [0, 0]
+        try #require(pipe(&ends) == 0)
+        defer {
+            close(ends[0])
+            close(ends[1])
+        }
+        let writer = BufferedLineWriter(fileDescriptor: ends[1], flushThreshold: 64, flushInterval: .milliseconds(5))
+        func next() throws -> String {
+            // Blocks until something is written; the bound only keeps a broken flusher from hanging.
+            var reader = pollfd(fd: ends[0], events: Int16(POLLIN), revents: 0)
+            try #require(poll(&reader, 1, 30_000) == 1)
+            var buffer = [UInt8](repeating: 0, count: 256)
+            let count = read(ends[0], &buffer, buffer.count)
+            return String(decoding: buffer.prefix(max(0, count)), as: UTF8.self)
+        }
+        writer.appendLine { $0.append(contentsOf: "one".utf8) }
+        #expect(try next() == "one\n")
+        usleep(50_000)  // the flusher is waiting for a line, not polling
+        writer.appendLine { $0.append(contentsOf: "two".utf8) }
+        #expect(try next() == "two\n")
+        let long = String(repeating: "x", count: 70)
+        writer.appendLine { $0.append(contentsOf: long.utf8) }  // over the threshold: written at once
+        #expect(try next() == long + "\n")
+        writer.appendLine { $0.append(contentsOf: "three".utf8) }
+        #expect(try next() == "three\n")
+    }
+
+    @Test(
         "writes go out in pieces of at most PIPE_BUF bytes that end at a line end; a longer line goes alone",
         arguments: [
             [10, 20, 30], [4095], [4096], [4097], [2000, 2000, 2000, 9000, 5, 4096, 1],

@@ -1,11 +1,13 @@
+import Dispatch
 import FoundationEssentials
 import Glibc
 import HTTPServer
 import Synchronization
 
 /// Whole lines for one file descriptor, batched: access lines collect in a buffer that goes out
-/// in one `write(2)` when it holds `flushThreshold` bytes, when a background thread's
-/// `flushInterval` passes, when any other line is written (those go out at once, after the lines
+/// in one `write(2)` when it holds `flushThreshold` bytes, `flushInterval` after a line arrived in
+/// an empty buffer (a background thread that sleeps while nothing is buffered), when any other
+/// line is written (those go out at once, after the lines
 /// before them), on ``flush()``, and at process exit for standard output. A `write(2)` per access
 /// line was a tenth of the server's CPU per request.
 ///
@@ -30,6 +32,9 @@ package final class BufferedLineWriter: Sendable {
     private let pending: Mutex<[UInt8]>
     /// The batch being written; held for the whole write so that batches leave in order.
     private let writing: Mutex<[UInt8]>
+    /// Signalled when a line lands in an empty buffer: the flusher sleeps on it while nothing is
+    /// buffered, so an idle server does not wake 50 times a second to write nothing.
+    private let flusherWake: DispatchSemaphore?
 
     /// A writer for `fileDescriptor` (not closed by the writer).
     ///
@@ -46,20 +51,31 @@ package final class BufferedLineWriter: Sendable {
         var batch: [UInt8] = []
         batch.reserveCapacity(flushThreshold + 1024)
         writing = Mutex(batch)
-        if let flushInterval {
-            startFlusher(every: flushInterval)
+        flusherWake = flushInterval.map { _ in DispatchSemaphore(value: 0) }
+        if let flushInterval, let flusherWake {
+            Self.startFlusher(for: self, every: flushInterval, wake: flusherWake)
         }
+    }
+
+    deinit {
+        // Lets the flusher see that the writer is gone and end its thread.
+        flusherWake?.signal()
     }
 
     /// Buffers one line that `format` appends to the buffer (without its newline). `format` runs
     /// under the buffer's lock: it must not log.
     package func appendLine(_ format: (inout [UInt8]) -> Void) {
-        let full = pending.withLock { buffer in
+        let (full, first) = pending.withLock { buffer in
+            let wasEmpty = buffer.isEmpty
             format(&buffer)
             buffer.append(UInt8(ascii: "\n"))
-            return buffer.count >= flushThreshold
+            return (buffer.count >= flushThreshold, wasEmpty)
         }
-        if full { flush() }
+        if full {
+            flush()
+        } else if first {
+            flusherWake?.signal()
+        }
     }
 
     /// Writes `line` now, after every line buffered before it.
@@ -81,16 +97,22 @@ package final class BufferedLineWriter: Sendable {
         }
     }
 
-    private func startFlusher(every interval: Duration) {
+    /// The flusher: waits for a first line, lets `interval` pass so that more can join it, writes
+    /// the batch, and waits again. A line is out at most two intervals after it was buffered: the
+    /// buffer is never non-empty without a wake-up pending or a flush on its way.
+    private static func startFlusher(
+        for writer: BufferedLineWriter, every interval: Duration, wake: DispatchSemaphore
+    ) {
         let (seconds, attoseconds) = interval.components
         let pause = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
-        DetachedThread.start(name: "log-flush") { [weak self] in
+        DetachedThread.start(name: "log-flush") { [weak writer] in
             while true {
+                wake.wait()
                 var request = pause
                 var remaining = timespec()
                 while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
-                guard let self else { return }
-                self.flush()
+                guard let writer else { return }
+                writer.flush()
             }
         }
     }
