@@ -12,14 +12,35 @@ let swiftSettings: [SwiftSetting] = [
 /// Targets that call C also opt in to strict memory-safety diagnostics.
 let cCallingSettings: [SwiftSetting] = swiftSettings + [.strictMemorySafety()]
 
-/// The shipped binary is linked by lld with packed relative relocations (DT_RELR, glibc 2.36+,
-/// Debian 12): the ~40,000 relocations of Swift's metadata take 8 KB instead of 940 KB, which the
-/// loader otherwise reads, and keeps resident, at every start (docs/performance.md, fourth round).
-let releaseLinkerSettings: [LinkerSetting] = [
-    .unsafeFlags(
-        ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
-        .when(platforms: [.linux], configuration: .release))
-]
+/// Release builds are linked by lld with packed relative relocations (DT_RELR): the ~40,000
+/// relocations of Swift's metadata take 8 KB instead of 940 KB, which the loader otherwise reads,
+/// and keeps resident, at every start (docs/performance.md, fourth round). A DT_RELR binary needs
+/// glibc 2.36 where it runs, so it is asked for only where the building machine has that (Debian
+/// 12, the image's base; Ubuntu 24.04); elsewhere the link stays as it was.
+let releaseLinkerSettings: [LinkerSetting] =
+    buildMachineGlibcHasRELR
+    ? [
+        .unsafeFlags(
+            ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
+            .when(platforms: [.linux], configuration: .release))
+    ] : []
+
+#if canImport(Glibc)
+    import Glibc
+
+    var buildMachineGlibcHasRELR: Bool {
+        // confstr answers "glibc 2.36".
+        var text = [CChar](repeating: 0, count: 64)
+        guard confstr(Int32(_CS_GNU_LIBC_VERSION), &text, text.count) > 0 else { return false }
+        let words = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            .split(separator: " ")
+        guard words.count == 2, words[0] == "glibc" else { return false }
+        let version = words[1].split(separator: ".").compactMap { Int($0) }
+        return version.count >= 2 && (version[0], version[1]) >= (2, 36)
+    }
+#else
+    let buildMachineGlibcHasRELR = false
+#endif
 
 let package = Package(
     name: "SecureUpload",
