@@ -26,20 +26,20 @@ let releaseLinkerSettings: [LinkerSetting] =
     ] : []
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 
-    var buildMachineGlibcHasRELR: Bool {
-        // confstr answers "glibc 2.36".
-        var text = [CChar](repeating: 0, count: 64)
-        guard confstr(Int32(_CS_GNU_LIBC_VERSION), &text, text.count) > 0 else { return false }
-        let words = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            .split(separator: " ")
-        guard words.count == 2, words[0] == "glibc" else { return false }
-        let version = words[1].split(separator: ".").compactMap { Int($0) }
-        return version.count >= 2 && (version[0], version[1]) >= (2, 36)
-    }
+var buildMachineGlibcHasRELR: Bool {
+    // confstr answers "glibc 2.36".
+    var text = [CChar](repeating: 0, count: 64)
+    guard confstr(Int32(_CS_GNU_LIBC_VERSION), &text, text.count) > 0 else { return false }
+    let words = String(decoding: text.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        .split(separator: " ")
+    guard words.count == 2, words[0] == "glibc" else { return false }
+    let version = words[1].split(separator: ".").compactMap { Int($0) }
+    return version.count >= 2 && (version[0], version[1]) >= (2, 36)
+}
 #else
-    let buildMachineGlibcHasRELR = false
+let buildMachineGlibcHasRELR = false
 #endif
 
 let package = Package(
