@@ -78,11 +78,12 @@ struct OutboundProxyTests {
         ])
         let proxy = try settings.proxy(for: OutboundURL(parsing: "https://sts.amazonaws.com/"))
         // base64("svc@corp:p:ss w")
-        #expect(proxy?.authorization == "Basic " + OutboundProxySettings.base64(Array("svc@corp:p:ss w".utf8)))
-        #expect(OutboundProxySettings.base64(Array("Aladdin:open sesame".utf8)) == "QWxhZGRpbjpvcGVuIHNlc2FtZQ==")
-        #expect(OutboundProxySettings.base64(Array("a".utf8)) == "YQ==")
-        #expect(OutboundProxySettings.base64(Array("ab".utf8)) == "YWI=")
-        #expect(OutboundProxySettings.base64([]) == "")
+        #expect(proxy?.authorization == "Basic c3ZjQGNvcnA6cDpzcyB3")
+        // RFC 7617 §2's example.
+        let aladdin = OutboundProxySettings(environment: ["https_proxy": "http://Aladdin:open%20sesame@proxy.corp"])
+        #expect(
+            try aladdin.proxy(for: OutboundURL(parsing: "https://sts.amazonaws.com/"))?.authorization
+                == "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")
     }
 
     @Test(

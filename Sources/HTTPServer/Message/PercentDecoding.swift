@@ -1,7 +1,7 @@
 /// Percent-decoding (RFC 3986 §2.1) that refuses malformed escapes instead of guessing.
-enum PercentDecoding {
+package enum PercentDecoding {
     /// The decoded bytes, or nil when a `%` is not followed by two hex digits.
-    static func decodeBytes<Bytes: Collection<UInt8>>(_ encoded: Bytes, plusAsSpace: Bool) -> [UInt8]? {
+    package static func decodeBytes<Bytes: Collection<UInt8>>(_ encoded: Bytes, plusAsSpace: Bool) -> [UInt8]? {
         var output: [UInt8] = []
         output.reserveCapacity(encoded.count)
         var iterator = encoded.makeIterator()

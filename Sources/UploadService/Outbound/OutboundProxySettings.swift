@@ -1,4 +1,5 @@
-import Glibc
+import FoundationEssentials
+import HTTPServer
 
 /// Which proxy, if any, an outbound request goes through, read from the environment the way
 /// libcurl reads it (the client this replaces): `https_proxy` / `HTTPS_PROXY` for https URLs,
@@ -43,12 +44,17 @@ struct OutboundProxySettings: Sendable {
         var authorization: String?
         if let userInfo = parsed.userInfo {
             let colon = userInfo.firstIndex(of: ":")
-            let user = Self.percentDecoded(String(userInfo[..<(colon ?? userInfo.endIndex)]))
-            let password = colon.map { Self.percentDecoded(String(userInfo[userInfo.index(after: $0)...])) } ?? []
+            let user = PercentDecoding.decodeBytes(userInfo[..<(colon ?? userInfo.endIndex)].utf8, plusAsSpace: false)
+            let password =
+                colon.map {
+                    PercentDecoding.decodeBytes(userInfo[userInfo.index(after: $0)...].utf8, plusAsSpace: false)
+                }
+                ?? []
             guard let user, let password else {
                 throw OutboundHTTPError(message: "\(setting.name) has a malformed percent-escape in its credentials")
             }
-            authorization = "Basic " + Self.base64(user + [UInt8(ascii: ":")] + password)
+            // RFC 7617: Basic credentials are `user:password` in standard base64.
+            authorization = "Basic " + Data(user + [UInt8(ascii: ":")] + password).base64EncodedString()
         }
         return OutboundProxy(host: parsed.host, port: parsed.port, authorization: authorization)
     }
@@ -61,21 +67,15 @@ struct OutboundProxySettings: Sendable {
         let host = host.lowercased().trimmingTrailingDot()
         let entries = noProxy.split { $0 == "," || $0 == " " || $0 == "\t" }.map { String($0).lowercased() }
         if entries == ["*"] { return true }
-        let hostAddress = IPAddressBytes(host)
+        let hostAddress = IPAddress(host)
         for var entry in entries {
             if entry.hasPrefix("[") {
                 entry.removeFirst()
                 if let close = entry.firstIndex(of: "]") { entry.remove(at: close) }
             }
             if let hostAddress {
-                if let slash = entry.firstIndex(of: "/") {
-                    guard let network = IPAddressBytes(String(entry[..<slash])),
-                        let bits = Int(entry[entry.index(after: slash)...])
-                    else { continue }
-                    if hostAddress.matches(network, prefixLength: bits) { return true }
-                } else if let address = IPAddressBytes(entry), address == hostAddress {
-                    return true
-                }
+                // An address, or a block of them, as TRUSTED_PROXIES reads it.
+                if let block = try? CIDRBlock(parsing: entry), block.contains(hostAddress) { return true }
                 continue
             }
             while entry.hasPrefix(".") { entry.removeFirst() }
@@ -84,49 +84,6 @@ struct OutboundProxySettings: Sendable {
             if host == entry || host.hasSuffix("." + entry) { return true }
         }
         return false
-    }
-
-    /// `text` with %XX escapes decoded (RFC 3986 §2.1), or nil when an escape is malformed.
-    static func percentDecoded(_ text: String) -> [UInt8]? {
-        var output: [UInt8] = []
-        var bytes = text.utf8.makeIterator()
-        while let byte = bytes.next() {
-            guard byte == UInt8(ascii: "%") else {
-                output.append(byte)
-                continue
-            }
-            guard let high = bytes.next().flatMap(Self.hexValue), let low = bytes.next().flatMap(Self.hexValue) else {
-                return nil
-            }
-            output.append(high << 4 | low)
-        }
-        return output
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 0x30...0x39: return byte - 0x30
-        case 0x41...0x46: return byte - 0x41 + 10
-        case 0x61...0x66: return byte - 0x61 + 10
-        default: return nil
-        }
-    }
-
-    /// Standard base64 with padding (RFC 4648 §4), as Basic credentials are written (RFC 7617).
-    static func base64(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        var output: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            let chunk = bytes[index..<min(index + 3, bytes.count)]
-            let value = chunk.enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (16 - 8 * $1.offset) }
-            for position in 0..<4 {
-                output.append(
-                    position <= chunk.count ? alphabet[Int((value >> (18 - 6 * position)) & 0x3F)] : UInt8(ascii: "="))
-            }
-            index += 3
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 }
 
@@ -138,33 +95,6 @@ struct OutboundProxy: Equatable, Sendable {
     var port: Int
     /// `Basic …` from the proxy URL's credentials, if it had any. A secret.
     var authorization: String?
-}
-
-/// An IPv4 or IPv6 address as bytes, for `no_proxy` matching.
-private struct IPAddressBytes: Equatable {
-    let bytes: [UInt8]
-
-    init?(_ text: String) {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 {
-            bytes = withUnsafeBytes(of: &v4) { Array($0) }
-        } else if inet_pton(AF_INET6, text, &v6) == 1 {
-            bytes = withUnsafeBytes(of: &v6) { Array($0) }
-        } else {
-            return nil
-        }
-    }
-
-    /// Whether the first `prefixLength` bits equal `network`'s (same family only).
-    func matches(_ network: IPAddressBytes, prefixLength: Int) -> Bool {
-        guard network.bytes.count == bytes.count, (0...(bytes.count * 8)).contains(prefixLength) else { return false }
-        for bit in 0..<prefixLength {
-            let mask = UInt8(0x80) >> UInt8(bit % 8)
-            if bytes[bit / 8] & mask != network.bytes[bit / 8] & mask { return false }
-        }
-        return true
-    }
 }
 
 extension String {

@@ -1,3 +1,5 @@
+import HTTPServer
+
 /// The bucket and key of a path-style request (`/<bucket>/<key>` after the receiver's prefix),
 /// percent-decoded exactly once, with the key checked so that it maps to a file strictly inside
 /// the bucket folder: no empty, `.` or `..` segments, no NUL, no segment longer than a file name
@@ -42,28 +44,7 @@ struct S3ObjectAddress: Sendable, Equatable {
 
     /// RFC 3986 §2.1 percent-decoding, once. `+` stays `+` (it is not a space in a path).
     static func percentDecode(_ bytes: some Collection<UInt8>) throws(S3Error) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count)
-        var iterator = bytes.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                output.append(byte)
-                continue
-            }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                throw .invalidURI
-            }
-            output.append(high << 4 | low)
-        }
-        return output
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
-        default: return nil
-        }
+        guard let decoded = PercentDecoding.decodeBytes(bytes, plusAsSpace: false) else { throw .invalidURI }
+        return decoded
     }
 }
