@@ -1,10 +1,11 @@
 import Glibc
 
-/// Waits for a non-blocking socket with poll(2), never past a deadline.
-enum SocketReadiness {
+/// Waits for a non-blocking socket with poll(2), never past a deadline. Shared with the outbound
+/// client's plain sockets (UploadService), which wait the same way before TLS and without it.
+package enum SocketReadiness {
     /// Whether `fd` became ready for `events` (or reported an error or hang-up, which the next call
     /// on it will name) before `deadline`.
-    static func wait(_ fd: Int32, for events: Int16, until deadline: ContinuousClock.Instant) -> Bool {
+    package static func wait(_ fd: Int32, for events: Int16, until deadline: ContinuousClock.Instant) -> Bool {
         while true {
             let remaining = deadline - .now
             guard remaining > .zero else { return false }

@@ -90,7 +90,7 @@ final class OutboundConnection {
                 lastError = String(cString: strerror(errno))
                 continue
             }
-            guard Self.wait(fd, for: Int16(POLLOUT), until: attemptDeadline) else {
+            guard SocketReadiness.wait(fd, for: Int16(POLLOUT), until: attemptDeadline) else {
                 if left == 1 { throw timedOut("connecting to \(target)") }
                 lastError = "no answer from one address within its share of the deadline"
                 continue
@@ -131,7 +131,7 @@ final class OutboundConnection {
             if sent > 0 {
                 offset += sent
             } else if sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-                guard Self.wait(socket, for: Int16(POLLOUT), until: deadline) else {
+                guard SocketReadiness.wait(socket, for: Int16(POLLOUT), until: deadline) else {
                     throw timedOut("sending the request")
                 }
             } else {
@@ -159,7 +159,7 @@ final class OutboundConnection {
             guard errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR else {
                 throw OutboundHTTPError(message: "cannot read the response: \(String(cString: strerror(errno)))")
             }
-            guard Self.wait(socket, for: Int16(POLLIN), until: deadline) else {
+            guard SocketReadiness.wait(socket, for: Int16(POLLIN), until: deadline) else {
                 throw timedOut("reading the response")
             }
         }
@@ -177,20 +177,6 @@ final class OutboundConnection {
             return OutboundHTTPError(message: "TLS with \(host ?? "the server") failed: \(error.message)")
         case .configuration, .closedWithoutNotify, .transport:
             return OutboundHTTPError(message: "TLS: \(error.message)")
-        }
-    }
-
-    private static func wait(_ fd: Int32, for events: Int16, until deadline: ContinuousClock.Instant) -> Bool {
-        while true {
-            let remaining = deadline - .now
-            guard remaining > .zero else { return false }
-            let (seconds, attoseconds) = remaining.components
-            let milliseconds = Int32(
-                clamping: seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000)
-            var entry = pollfd(fd: fd, events: events, revents: 0)
-            let ready = poll(&entry, 1, milliseconds)
-            if ready > 0 { return true }
-            if ready < 0 && errno != EINTR { return true }
         }
     }
 }
