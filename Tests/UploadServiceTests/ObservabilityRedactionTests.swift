@@ -58,6 +58,9 @@ struct ObservabilityRedactionTests {
             ("http://h/p?a=1&&b&token=t#frag", "http://h/p?a=1&&b&token=<redacted>#frag"),
             ("https://app/callback#id_token=eyJx&state=s", "https://app/callback#id_token=<redacted>&state=s"),
             ("https://user:hunter2@host/x?q=1", "https://user:<redacted>@host/x?q=1"),
+            ("via:http://proxyuser:hunter2@proxy:3128/", "via:http://proxyuser:<redacted>@proxy:3128/"),
+            ("host:8080 user:pw@x", "host:8080 user:pw@x"),
+            ("trailing:", "trailing:"),
             ("https://host/plain/path", "https://host/plain/path"),
             ("/upload?X-Amz-Signature=abc", "/upload?X-Amz-Signature=<redacted>"),
         ])

@@ -119,16 +119,9 @@ struct SettingsReader {
     /// S3 bucket naming rules (3-63 characters of a-z 0-9 . -, starting and ending alphanumeric).
     func bucket(_ name: String) throws(ConfigurationError) -> String? {
         guard let value = try string(name) else { return nil }
-        let valid =
-            (3...63).contains(value.count)
-            && value.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "." || $0 == "-") }
-            && value.first!.isLetterOrDigit && value.last!.isLetterOrDigit && !value.contains("..")
-        guard valid else {
+        if let problem = S3BucketName.problem(value) {
             throw ConfigurationError(
-                setting: name,
-                problem:
-                    "\"\(value)\" is not a valid S3 bucket name (3-63 of a-z 0-9 . -, starting and ending with a letter or digit)"
-            )
+                setting: name, problem: "\"\(value)\" is not a valid S3 bucket name: it \(problem)")
         }
         return value
     }

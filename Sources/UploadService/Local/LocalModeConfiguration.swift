@@ -41,7 +41,7 @@ package struct LocalModeConfiguration: Sendable {
     package func validate() throws(LocalModeError) {
         if dataDirectory.isEmpty { throw .invalidSetting("LOCAL_DATA_DIR", "must not be empty") }
         if dataDirectory.utf8.contains(0) { throw .invalidSetting("LOCAL_DATA_DIR", "must not contain NUL") }
-        if let reason = Self.bucketNameProblem(bucket) { throw .invalidSetting("UPLOAD_BUCKET", reason) }
+        if let reason = S3BucketName.problem(bucket) { throw .invalidSetting("UPLOAD_BUCKET", reason) }
         let regionOK =
             !region.isEmpty && region.utf8.count <= 32
             && region.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
@@ -94,21 +94,5 @@ package struct LocalModeConfiguration: Sendable {
                 throw .invalidSetting("LOCAL_USERS", "user \(user.name) is listed twice")
             }
         }
-    }
-
-    /// Why `name` is not a bucket name S3 would accept (and one that cannot collide with the
-    /// `.secure-upload` state folder), or nil.
-    static func bucketNameProblem(_ name: String) -> String? {
-        let bytes = Array(name.utf8)
-        if bytes.count < 3 || bytes.count > 63 { return "must be 3 to 63 characters, got \(bytes.count)" }
-        func isLowerAlnum(_ byte: UInt8) -> Bool { (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) }
-        guard bytes.allSatisfy({ isLowerAlnum($0) || $0 == 0x2E || $0 == 0x2D }) else {
-            return "may contain only lowercase letters, digits, '.' and '-'"
-        }
-        guard isLowerAlnum(bytes.first!), isLowerAlnum(bytes.last!) else {
-            return "must begin and end with a lowercase letter or digit"
-        }
-        if name.contains("..") { return "must not contain two adjacent periods" }
-        return nil
     }
 }

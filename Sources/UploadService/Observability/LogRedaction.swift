@@ -132,8 +132,14 @@ package enum LogRedaction {
 
     /// `https://user:pass@host/path` → `https://user:<redacted>@host/path`.
     private static func redactUserinfo(_ url: Substring) -> String {
-        guard let schemeEnd = url.firstRange(of: "://") else { return String(url) }
-        let authorityStart = schemeEnd.upperBound
+        // The first "://" (the standard library's search, not _StringProcessing's: this runs at
+        // start-up, and that module's code would stay resident for it).
+        var colon = url.firstIndex(of: ":")
+        while let found = colon, !url[found...].hasPrefix("://") {
+            colon = url[url.index(after: found)...].firstIndex(of: ":")
+        }
+        guard let schemeColon = colon else { return String(url) }
+        let authorityStart = url.index(schemeColon, offsetBy: 3)
         let authorityEnd = url[authorityStart...].firstIndex(of: "/") ?? url.endIndex
         let authority = url[authorityStart..<authorityEnd]
         guard let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") else {
