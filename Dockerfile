@@ -25,7 +25,7 @@ RUN swift package resolve
 COPY Sources ./Sources
 COPY Examples ./Examples
 COPY Tests ./Tests
-RUN swift build -c release --static-swift-stdlib --product secure-upload \
+RUN swift build -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections --product secure-upload \
     && install -D -m 0755 "$(swift build -c release --static-swift-stdlib --show-bin-path)/secure-upload" \
         /staging/secure-upload
 

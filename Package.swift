@@ -12,16 +12,32 @@ let swiftSettings: [SwiftSetting] = [
 /// Targets that call C also opt in to strict memory-safety diagnostics.
 let cCallingSettings: [SwiftSetting] = swiftSettings + [.strictMemorySafety()]
 
+/// The symbol order and the linker script of the release link (below), beside the executable's
+/// sources. Declared first: a manifest's globals are set in the order they are written.
+let linkFolder = Context.packageDirectory + "/Sources/secure-upload/Link"
+
 /// Release builds are linked by lld with packed relative relocations (DT_RELR): the ~40,000
 /// relocations of Swift's metadata take 8 KB instead of 940 KB, which the loader otherwise reads,
 /// and keeps resident, at every start (docs/performance.md, fourth round). A DT_RELR binary needs
 /// glibc 2.36 where it runs, so it is asked for only where the building machine has that (Debian
 /// 12, the image's base; Ubuntu 24.04); elsewhere the link stays as it was.
+///
+/// The same link places the functions the server runs (start-up and the request path, recorded by
+/// scripts/bench/symbol-order.py) together at the front of `.text`: the kernel keeps resident every
+/// 64 KB window of code a process ever ran in, and spread over the default layout those functions
+/// kept 7.5 MB of code resident instead of about 3 (docs/performance.md, fifth round). That needs
+/// each function in a section of its own: the release build command asks every module, the
+/// dependencies' too, for `-function-sections` (scripts/build-release.sh, the Dockerfile).
 let releaseLinkerSettings: [LinkerSetting] =
     buildMachineGlibcHasRELR
     ? [
         .unsafeFlags(
-            ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"],
+            [
+                "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs",
+                "-Xlinker", "--symbol-ordering-file", "-Xlinker", "\(linkFolder)/symbol-order.txt",
+                "-Xlinker", "--no-warn-symbol-ordering",
+                "-Xlinker", "--script", "-Xlinker", "\(linkFolder)/local-functions.ld",
+            ],
             .when(platforms: [.linux], configuration: .release))
     ] : []
 
@@ -105,6 +121,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["Link"],
             swiftSettings: swiftSettings,
             linkerSettings: releaseLinkerSettings
         ),

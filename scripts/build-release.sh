@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Builds the release binary exactly as the Dockerfile's build stage does (static Swift runtime and
-# FoundationEssentials, linked by lld with packed relocations as Package.swift says, so the runtime
-# image needs only libc, libstdc++, OpenSSL and zlib), checks that it has no dynamic libswift*
-# dependency, and prints its path on the last line of standard output.
+# FoundationEssentials, so the runtime image needs only libc, libstdc++, OpenSSL and zlib; every
+# module compiled with one section per function, so that the link Package.swift asks for, by lld
+# with packed relocations, can place the functions the server runs together), checks that it has
+# no dynamic libswift* dependency, and prints its path on the last line of standard output.
 #
 # Usage: scripts/build-release.sh            build and print the binary path
 #        scripts/build-release.sh --quiet    the same, with the compiler's progress hidden
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build=(swift build -c release --static-swift-stdlib --product secure-upload)
+build=(swift build -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections --product secure-upload)
 if [ "${1:-}" = "--quiet" ]; then
     "${build[@]}" >/tmp/secure-upload-release-build.log 2>&1 || {
         cat /tmp/secure-upload-release-build.log >&2

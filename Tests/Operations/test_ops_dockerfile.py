@@ -89,8 +89,8 @@ def test_build_stage_runs_the_same_command_as_the_release_script_after_a_resolve
     build = stages()[0]
     runs = [rest for keyword, rest in build if keyword == "RUN"]
     script = (REPO / "scripts" / "build-release.sh").read_text()
-    command = "swift build -c release --static-swift-stdlib --product secure-upload"
-    assert "build=(swift build -c release --static-swift-stdlib --product secure-upload)" in script
+    command = "swift build -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections --product secure-upload"
+    assert "build=(swift build -c release --static-swift-stdlib -Xswiftc -Xfrontend -Xswiftc -function-sections --product secure-upload)" in script
     build_index = next(i for i, run in enumerate(runs) if run.startswith(command))
     resolve_index = next(i for i, run in enumerate(runs) if run.startswith("swift package resolve"))
     assert resolve_index < build_index

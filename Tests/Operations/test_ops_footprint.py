@@ -10,6 +10,8 @@ import re
 import subprocess
 from pathlib import Path
 
+from ops_support import REPO
+
 # The binary's direct dependencies: libc, the C++ runtime under the Swift runtime, OpenSSL, zlib.
 ALLOWED_NEEDED = {
     "libc.so.6", "libm.so.6", "ld-linux-x86-64.so.2", "libstdc++.so.6", "libgcc_s.so.1",
@@ -26,6 +28,12 @@ EXCLUDED_MODULES = {
     "FoundationNetworking": "$s20FoundationNetworking",
     "FoundationInternationalization": "$s30FoundationInternationalization",
 }
+
+
+def build_glibc_has_relr() -> bool:
+    """Package.swift's condition for its lld link: this machine's glibc is 2.36 or later."""
+    name, version = os.confstr("CS_GNU_LIBC_VERSION").split()
+    return name == "glibc" and tuple(int(part) for part in version.split(".")[:2]) >= (2, 36)
 
 
 def test_the_release_binary_loads_only_libc_the_cxx_runtime_openssl_and_zlib(release_binary: Path):
@@ -54,8 +62,7 @@ def test_the_release_binary_packs_its_relative_relocations_where_the_build_glibc
     # Package.swift links release builds with lld and -z pack-relative-relocs when the building
     # machine's glibc is 2.36 or later (DT_RELR needs it at run time): without them the loader reads
     # ~940 KB of RELA entries at every start, and they stay resident.
-    name, version = os.confstr("CS_GNU_LIBC_VERSION").split()
-    packs = name == "glibc" and tuple(int(part) for part in version.split(".")[:2]) >= (2, 36)
+    packs = build_glibc_has_relr()
     dynamic = subprocess.run(["readelf", "-d", str(release_binary)], capture_output=True, text=True, check=True)
     sections = subprocess.run(["readelf", "-SW", str(release_binary)], capture_output=True, text=True, check=True)
     sizes = dict(re.findall(r"\] (\.rela\.dyn)\s+\S+\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)", sections.stdout))
@@ -63,4 +70,32 @@ def test_the_release_binary_packs_its_relative_relocations_where_the_build_glibc
         assert "(RELR)" in dynamic.stdout, "no DT_RELR: the release link lost -z pack-relative-relocs"
         assert int(sizes.get(".rela.dyn", "0"), 16) < 64 * 1024, sizes
     else:
-        assert "(RELR)" not in dynamic.stdout, f"DT_RELR in a binary built on {version}, which cannot load it"
+        assert "(RELR)" not in dynamic.stdout, f"DT_RELR in a binary built on {os.confstr('CS_GNU_LIBC_VERSION')}"
+
+
+def test_the_release_link_places_the_functions_the_server_runs_in_the_recorded_order(release_binary: Path):
+    # Package.swift links release builds (with lld, where the build glibc allows) in the order of
+    # Sources/secure-upload/Link/symbol-order.txt, so that the ~1 MB of functions start-up and the
+    # request path run sit together instead of keeping 7.5 MB of code resident (docs/performance.md,
+    # fifth round). Linked in order, consecutive names mostly get increasing addresses (those that
+    # share a section with others do not); in the default layout about half do.
+    if not build_glibc_has_relr():
+        return  # Package.swift keeps the default link on this machine; the test above checks that
+    order_file = REPO / "Sources" / "secure-upload" / "Link" / "symbol-order.txt"
+    order = [line for line in order_file.read_text().splitlines() if line]
+    symbols = subprocess.run(
+        ["nm", "--defined-only", str(release_binary)], capture_output=True, text=True, check=True
+    ).stdout
+    address: dict[str, int] = {}
+    for line in symbols.splitlines():
+        fields = line.split(" ", 2)
+        if len(fields) == 3 and fields[1] in "tTwW":
+            address.setdefault(fields[2], int(fields[0], 16))
+    placed = [address[symbol] for symbol in order if symbol in address]
+    assert len(placed) >= 0.8 * len(order), (
+        f"only {len(placed)} of the {len(order)} functions in symbol-order.txt are in the binary: the order "
+        "is stale; run scripts/bench/symbol-order.py and build again")
+    increasing = sum(1 for a, b in zip(placed, placed[1:]) if b > a) / (len(placed) - 1)
+    assert increasing > 0.7, f"{increasing:.2f} of consecutive functions are in order: the order file was not used"
+    sections = subprocess.run(["readelf", "-SW", str(release_binary)], capture_output=True, text=True, check=True)
+    assert " .text.local " in sections.stdout, "the compiler's local functions were not gathered (local-functions.ld)"
