@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// `secure-upload [serve] [--flags]` runs the service; `secure-upload healthcheck` probes it.
 @main
-struct SecureUploadCommand: AsyncParsableCommand {
+struct SecureUploadCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "secure-upload",
         abstract: "Signed-in users upload files straight to S3 through short-lived pre-signed PUT URLs.",

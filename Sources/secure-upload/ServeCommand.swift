@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import FoundationEssentials
 import Glibc
 import HTTPServer
@@ -8,13 +9,18 @@ import UploadService
 
 /// Runs the service until SIGTERM or SIGINT, then drains: `/readyz` turns 503 at once, the
 /// listener closes after `SHUTDOWN_DELAY`, in-flight requests get `SHUTDOWN_GRACE`, exit 0.
-struct ServeCommand: AsyncParsableCommand {
+///
+/// `run()` is synchronous on purpose: an async entry point ends the main thread in `dispatch_main`,
+/// whose `pthread_exit` unwinds the main stack through `.eh_frame`, and those tables then stay
+/// resident (0.7 MB). The main thread blocks on the first signal instead, and the asynchronous
+/// drain runs on the global executor while it waits.
+struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Run the upload service (the default command).")
 
     @OptionGroup var settings: SettingsOptions
 
-    func run() async throws {
+    func run() throws {
         // First of all: from here on a SIGTERM or SIGINT is caught and kept, never lost or fatal.
         let signals = TerminationSignals()
         let environment = ProcessInfo.processInfo.environment
@@ -46,13 +52,18 @@ struct ServeCommand: AsyncParsableCommand {
         }
         announce(application, logger: logger)
 
-        let signalName = await signals.next()
+        let signalName = signals.wait()
         logger.info(
             "shutdown requested: not ready from now on, closing the listener after SHUTDOWN_DELAY",
             metadata: ["signal": "\(signalName)", "delay": "\(configuration.shutdownDelay)"])
         application.beginDraining()
-        try? await Task.sleep(for: configuration.shutdownDelay)
-        await application.shutdown(gracePeriod: configuration.shutdownGrace)
+        let drained = DispatchSemaphore(value: 0)
+        Task {
+            try? await Task.sleep(for: configuration.shutdownDelay)
+            await application.shutdown(gracePeriod: configuration.shutdownGrace)
+            drained.signal()
+        }
+        drained.wait()
         logger.info("exiting", metadata: ["code": "0"])
     }
 
@@ -92,15 +103,11 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 /// SIGTERM and SIGINT, caught from creation on (a `sigaction` handler feeding a pipe, see
-/// `TerminationSignalPipe`): `next()` returns the first one even if it arrived before anyone
+/// `TerminationSignalPipe`): `wait()` returns the first one even if it arrived before anyone
 /// waited (during start-up); a second signal while draining exits at once.
 final class TerminationSignals: Sendable {
-    private struct State {
-        var received: String?
-        var waiter: CheckedContinuation<String, Never>?
-    }
-
-    private let state = Mutex(State())
+    private let first = Mutex<String?>(nil)
+    private let arrived = DispatchSemaphore(value: 0)
 
     init() {
         guard let pipe = TerminationSignalPipe.install() else {
@@ -113,37 +120,21 @@ final class TerminationSignals: Sendable {
         }
     }
 
-    /// The name of the first termination signal, waiting for it if none has arrived yet.
-    func next() async -> String {
-        await withCheckedContinuation { continuation in
-            let received = state.withLock { state -> String? in
-                if let received = state.received { return received }
-                state.waiter = continuation
-                return nil
-            }
-            if let received { continuation.resume(returning: received) }
-        }
+    /// The name of the first termination signal, blocking until one has arrived.
+    func wait() -> String {
+        arrived.wait()
+        return first.withLock { $0 ?? "" }
     }
 
     private func deliver(_ name: String) {
-        enum Action {
-            case resume(CheckedContinuation<String, Never>)
-            case remember
-            case exitNow
+        let isFirst = first.withLock { first in
+            guard first == nil else { return false }
+            first = name
+            return true
         }
-        let action = state.withLock { state -> Action in
-            if state.received != nil { return .exitNow }
-            state.received = name
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return .resume(waiter)
-            }
-            return .remember
-        }
-        switch action {
-        case .resume(let waiter): waiter.resume(returning: name)
-        case .remember: break
-        case .exitNow:
+        if isFirst {
+            arrived.signal()
+        } else {
             // A second signal while draining (Ctrl-C twice): stop waiting for the grace period.
             StandardStreams.error("secure-upload: second \(name), exiting now\n")
             Glibc.exit(1)

@@ -9,10 +9,10 @@ Package.swift), they sit together at the front of `.text` (docs/performance.md, 
 
 How: runs the release binary under valgrind's callgrind, which sees every function executed, and
 drives it the way it is used:
-  1. aws mode, the JWKS fetched over HTTPS (a local endpoint with a throwaway CA, trusted through
+  1. aws mode, started as the image starts it (`serve`), the JWKS fetched over HTTPS (a local endpoint with a throwaway CA, trusted through
      SSL_CERT_FILE), then health and readiness probes, the page, POST /upload with valid,
      repeated, bad, malformed and missing tokens and bodies, then SIGTERM;
-  2. local mode: sign-in through the local Cognito endpoint, POST /upload, the PUT to the local S3
+  2. local mode, started as the README starts it (no arguments): sign-in through the local Cognito endpoint, POST /upload, the PUT to the local S3
      receiver (and a refused second PUT), then SIGTERM.
 Functions of the first run come first, hottest first; functions only the second run executed
 follow. Names that are not link symbols (callgrind's recursion suffixes, bare addresses) are
@@ -125,14 +125,14 @@ def https_jwks_server(folder: Path) -> tuple[ThreadingHTTPServer, Path]:
 class Server:
     """The binary under callgrind, on a free loopback port."""
 
-    def __init__(self, binary: Path, env: dict[str, str], out: Path, log: Path):
+    def __init__(self, binary: Path, arguments: list[str], env: dict[str, str], out: Path, log: Path):
         self.port = free_port()
         full = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), **env,
                 "HOST": "127.0.0.1", "PORT": str(self.port), "RATE_LIMIT_PER_MINUTE": "1000000"}
         self.log = log
         self.process = subprocess.Popen(
             ["valgrind", "--tool=callgrind", "--demangle=no", "--dump-instr=no", "--compress-strings=no",
-             "--compress-pos=no", f"--callgrind-out-file={out}", str(binary), "serve"],
+             "--compress-pos=no", f"--callgrind-out-file={out}", str(binary), *arguments],
             env=full, stdout=log.open("wb"), stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -251,7 +251,7 @@ def main() -> None:
         env = fixture_environment()
         env.update({"COGNITO_JWKS_URL": f"https://localhost:{jwks_server.server_address[1]}/jwks.json",
                     "SSL_CERT_FILE": str(ca), "STATIC_DIR": str(ROOT / "frontend")})
-        server = Server(plain, env, work / "aws.callgrind", work / "aws.log")
+        server = Server(plain, ["serve"], env, work / "aws.callgrind", work / "aws.log")
         try:
             drive_aws_mode(server)
         finally:
@@ -260,7 +260,7 @@ def main() -> None:
 
         local_env = {"LOCAL_DATA_DIR": str(work / "data"), "LOCAL_USERS": "demo:symbol-order-pass-1",
                      "STATIC_DIR": str(ROOT / "frontend")}
-        server = Server(plain, local_env, work / "local.callgrind", work / "local.log")
+        server = Server(plain, [], local_env, work / "local.callgrind", work / "local.log")
         try:
             drive_local_mode(server)
         finally:
