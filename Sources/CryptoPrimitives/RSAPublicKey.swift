@@ -69,7 +69,7 @@ package struct RSAPublicKey: Sendable {
                 }
             }
         }
-        if status != 1 { _ = CryptoError.drainErrorQueue() }
+        if status != 1 { CryptoError.discardErrorQueue() }
         return status == 1
     }
 
@@ -155,7 +155,7 @@ package struct RSAPublicKey: Sendable {
             unsafe EVP_PKEY_CTX_set_signature_md(context, Digests.sha256) == 1
         else {
             unsafe EVP_PKEY_CTX_free(context)
-            _ = CryptoError.drainErrorQueue()
+            CryptoError.discardErrorQueue()
             return nil
         }
         return unsafe VerifyContext(pointer: context)

@@ -27,6 +27,16 @@ struct RSAKeyTests {
         #expect(!otherKey.isValidSignature(signature, for: message))
     }
 
+    @Test("a refused signature leaves nothing in the thread's OpenSSL error queue")
+    func refusalLeavesTheErrorQueueEmpty() throws {
+        let message = Array("eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIyIn0".utf8)
+        var signature = try Self.privateKey.signature(for: message)
+        signature[7] ^= 0x10
+        let publicKey = try Self.privateKey.publicKey()
+        #expect(!publicKey.isValidSignature(signature, for: message))
+        #expect(CryptoError.openSSLErrorQueueIsEmpty)
+    }
+
     @Test("one key verifies from many threads at once, good and bad signatures interleaved, each answered right")
     func concurrentVerification() async throws {
         let publicKey = try Self.privateKey.publicKey()
