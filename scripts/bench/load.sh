@@ -5,7 +5,7 @@
 #
 #   scripts/bench/load.sh [BINARY]        default .build/release/secure-upload
 #
-# Build first: swift build -c release --product secure-upload
+# Build first: scripts/build-release.sh (the shipped build; its last line is the binary's path)
 # Needs: wrk, curl, python3 with `cryptography` (apt-get install -y wrk curl python3-cryptography).
 # Knobs (environment): DURATION=10s CONNECTIONS=64 WORKLOADS=a,b (default all four)
 #   BIG=1000 (connections of the p99 variant; 0 skips) IDLE=10000 (idle connections; 0 skips)
@@ -29,7 +29,7 @@ BIG="${BIG:-1000}"; IDLE="${IDLE:-10000}"
 FIX="$HERE/.fixtures"
 U="$HERE/loadutil.py"
 
-[[ -x "$BIN" ]] || { echo "no binary at $BIN: swift build -c release --product secure-upload" >&2; exit 1; }
+[[ -x "$BIN" ]] || { echo "no binary at $BIN: build it with scripts/build-release.sh" >&2; exit 1; }
 for tool in wrk curl python3; do
   command -v "$tool" >/dev/null || { echo "$tool not found" >&2; exit 1; }
 done
