@@ -14,8 +14,8 @@ drives it the way it is used:
      repeated, bad, malformed and missing tokens and bodies, then SIGTERM;
   2. local mode, started as the README starts it (no arguments): sign-in through the local Cognito endpoint, POST /upload, the PUT to the local S3
      receiver (and a refused second PUT), then SIGTERM.
-Functions of the first run come first, hottest first; functions only the second run executed
-follow. Names that are not link symbols (callgrind's recursion suffixes, bare addresses) are
+Functions of the first run come first, hottest first (by powers of two of their instruction
+count, then by name); functions only the second run executed follow. Names that are not link symbols (callgrind's recursion suffixes, bare addresses) are
 dropped.
 
   scripts/bench/symbol-order.py [BINARY] [OUTPUT]
@@ -231,6 +231,12 @@ def functions_of(profile: Path, binary_name: str) -> collections.Counter[str]:
     return collections.Counter({name: c for name, c in cost.items() if c > 0 and not name.startswith("0x")})
 
 
+def hottest_first(cost: collections.Counter[str]) -> list[str]:
+    """By cost in powers of two, hottest first, then by name: the order within a band does not
+    matter to the layout, and sorting it by name keeps a re-recorded file's diff small."""
+    return sorted(cost, key=lambda name: (-cost[name].bit_length(), name))
+
+
 def main() -> None:
     binary = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     output = Path(sys.argv[2]) if len(sys.argv) > 2 else DEFAULT_OUTPUT
@@ -268,8 +274,8 @@ def main() -> None:
 
         aws = functions_of(work / "aws.callgrind", plain.name)
         local = functions_of(work / "local.callgrind", plain.name)
-        names = [name for name, _ in aws.most_common()]
-        names += [name for name, _ in local.most_common() if name not in aws]
+        names = hottest_first(aws)
+        names += [name for name in hottest_first(local) if name not in aws]
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text("\n".join(names) + "\n")
         print(f"{output}: {len(aws)} functions from aws mode, {len(names) - len(aws)} more from local mode")
