@@ -39,6 +39,9 @@ final class EventLoop: @unchecked Sendable {
     private let mailbox = Mutex<[Message]>([])
     private let finished = Mutex<Bool>(false)
     private var running = true
+    /// How many times `epoll_wait` has returned (for tests and diagnostics: an idle loop must not
+    /// wake). Written by this loop only; relaxed loads from elsewhere.
+    let wakeups = Atomic<Int>(0)
     private var nextSweep: Int64 = 0
     private var acceptPausedUntil: Int64 = 0
     private var addressBuffer = [CChar](repeating: 0, count: 64)
@@ -100,13 +103,16 @@ final class EventLoop: @unchecked Sendable {
         refreshClock()
         nextSweep = now + context.sweepInterval
         while running {
-            let timeout = max(0, Int32(min((nextSweep - now) / 1_000_000 + 1, 1000)))
+            // With nothing that needs the clock, sleep until an event: an idle server stays asleep.
+            let timeout =
+                hasTimedWork ? max(0, Int32(min((nextSweep - now) / 1_000_000 + 1, 1000))) : -1
             let count = unsafe eventsBuffer.withUnsafeMutableBufferPointer { events in
                 unsafe dataBuffer.withUnsafeMutableBufferPointer { data in
                     unsafe su_epoll_wait(epollFD, events.baseAddress, data.baseAddress, Self.maxEvents, timeout)
                 }
             }
             refreshClock()
+            wakeups.add(1, ordering: .relaxed)
             if count < 0 && System.errno != EINTR {
                 context.logger.critical("epoll_wait failed", metadata: ["errno": "\(System.errno)"])
                 break
@@ -194,6 +200,13 @@ final class EventLoop: @unchecked Sendable {
         listenFD = -1
     }
 
+    /// Whether a sweep may have work: connections (their deadlines), a paused listener, or a
+    /// memory trim waiting for its interval. Without any, new work arrives only as an event (a
+    /// connection, a handover, a drain or stop), so the loop waits without a timeout.
+    private var hasTimedWork: Bool {
+        liveConnections > 0 || acceptPausedUntil != 0 || trimIsWorthIt
+    }
+
     private func sweep() {
         if acceptPausedUntil != 0 && now >= acceptPausedUntil && listenFD >= 0 {
             acceptPausedUntil = 0
@@ -250,15 +263,20 @@ final class EventLoop: @unchecked Sendable {
     /// come back (a load balancer's pool) must not make every sweep walk the heap.
     private static let trimInterval: Int64 = 5_000_000_000
 
+    /// A burst has passed since the last trim: see `trimMemoryIfWorthIt`.
+    private var trimIsWorthIt: Bool {
+        let closedSincePeak = peakSinceTrim - liveConnections
+        let burstEnded = closedSincePeak >= Self.trimThreshold && liveConnections * 2 <= peakSinceTrim
+        return burstEnded || releasedIdleBuffers >= Self.trimThreshold
+    }
+
     /// glibc keeps freed heap pages: after a burst (an attack cut off, thousands of connections
     /// gone idle) the process would stay at its peak size. Hand the pages back once such a burst
     /// has passed: at least `trimThreshold` connections closed and at most half the peak left, or
     /// as many gave back their idle buffers. malloc_trim walks the heap, so it runs only then, at
     /// most once per `trimInterval`, never per request.
     private func trimMemoryIfWorthIt() {
-        let closedSincePeak = peakSinceTrim - liveConnections
-        let burstEnded = closedSincePeak >= Self.trimThreshold && liveConnections * 2 <= peakSinceTrim
-        guard burstEnded || releasedIdleBuffers >= Self.trimThreshold, now >= nextTrimAllowed else { return }
+        guard trimIsWorthIt, now >= nextTrimAllowed else { return }
         nextTrimAllowed = now + Self.trimInterval
         _ = su_trim_memory()
         peakSinceTrim = liveConnections

@@ -100,6 +100,12 @@ package final class HTTPServer: Sendable {
     /// Connections currently open, across loops.
     package var openConnectionCount: Int { context.openConnections.load(ordering: .relaxed) }
 
+    /// How many times the event loops have woken from `epoll_wait`, all loops together. An idle
+    /// server (no connections) does not wake at all.
+    package var loopWakeups: Int {
+        state.withLock { $0.loops }.reduce(0) { $0 + $1.wakeups.load(ordering: .relaxed) }
+    }
+
     /// Stops accepting (the listener is shut, so new connections are refused), answers requests in
     /// flight with `Connection: close`, and closes idle keep-alive connections.
     package func beginDraining() {

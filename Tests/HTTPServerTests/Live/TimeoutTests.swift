@@ -62,6 +62,30 @@ extension LiveTests {
             }
         }
 
+        @Test("an idle server's loops sleep until something happens; a connection brings the deadline sweeps back")
+        func idleLoopsSleep() async throws {
+            // Short timeouts make the sweep interval 100 ms: a loop that swept while idle would
+            // wake about ten times in each quiet second below.
+            try await LiveServer.with(configuration: LiveServer.shortTimeouts(), router: Self.router()) { live in
+                try await Task.sleep(for: .milliseconds(200))
+                let quiet = live.server.loopWakeups
+                try await Task.sleep(for: .milliseconds(700))
+                #expect(live.server.loopWakeups == quiet)
+
+                // A connection that never sends anything is still closed at its idle timeout:
+                // only a sweep can do that, so the loop keeps time again while it is open.
+                let client = try live.client()
+                #expect(client.readUntilClosed().isEmpty)
+                #expect(await live.eventually { live.server.openConnectionCount == 0 })
+                #expect(live.server.loopWakeups > quiet)
+
+                try await Task.sleep(for: .milliseconds(200))
+                let quietAgain = live.server.loopWakeups
+                try await Task.sleep(for: .milliseconds(700))
+                #expect(live.server.loopWakeups == quietAgain)
+            }
+        }
+
         @Test("a connection that never sends anything is closed after the idle timeout")
         func silentConnection() async throws {
             try await LiveServer.with(configuration: LiveServer.shortTimeouts(), router: Self.router()) { live in
