@@ -30,6 +30,8 @@ package final class Application: Sendable {
     let keyStore: JWKSKeyStore
     let verifier: CognitoTokenVerifier
     let refreshingCredentials: RefreshingCredentials?
+    /// Brings the key store's and the credentials' refresh counts into `metrics`.
+    let refreshMetrics: RefreshMetricsBridge
     let logger: Logger
     let backgroundTasks = Mutex<[Task<Void, Never>]>([])
 
@@ -236,16 +238,21 @@ package final class Application: Sendable {
         } catch {
             throw ApplicationError(message: "cannot listen on \(configuration.host):\(port): \(error)")
         }
+        let refreshMetrics = RefreshMetricsBridge(
+            keyStore: keyStore, credentials: refreshingCredentials, metrics: metrics)
+        self.refreshMetrics = refreshMetrics
+        // Weak: the bridge holds the metrics, so a strong capture in them would be a cycle.
+        metrics.beforeEachRender { [weak refreshMetrics] in refreshMetrics?.sync() }
         startBackgroundWork()
     }
 
-    /// Loads the JWKS (retrying until it works, then refreshing periodically) and the credentials,
-    /// and keeps `/metrics` in step with both.
+    /// Loads the JWKS (retrying until it works, then refreshing periodically) and the credentials.
+    /// `/metrics` counts their refreshes when it is read (`refreshMetrics`), so nothing here polls.
     private func startBackgroundWork() {
         let keyStore = keyStore
         let metrics = metrics
         let logger = logger
-        let bridge = RefreshMetricsBridge(keyStore: keyStore, credentials: refreshingCredentials, metrics: metrics)
+        let bridge = refreshMetrics
         bridge.sync()  // keys installed before the listener opened count from the start
         let keys = Task {
             var delay: Duration = .milliseconds(500)
@@ -266,13 +273,6 @@ package final class Application: Sendable {
             _ = keyStore.startPeriodicRefresh()
         }
         var tasks = [keys]
-        tasks.append(
-            Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(2))
-                    bridge.sync()
-                }
-            })
         if let refreshing = refreshingCredentials {
             tasks.append(
                 Task {

@@ -135,6 +135,14 @@ struct ObservabilityMetricsTests {
         #expect(total == 201)
     }
 
+    @Test("work registered with beforeEachRender runs at every render, before the text is built")
+    func renderHooks() {
+        let metrics = Metrics(version: "t", processStartTime: 0)
+        metrics.beforeEachRender { [weak metrics] in metrics?.jwksRefreshed(success: true) }
+        #expect(metrics.render().contains(#"secure_upload_jwks_refreshes_total{result="success"} 1"#))
+        #expect(metrics.render().contains(#"secure_upload_jwks_refreshes_total{result="success"} 2"#))
+    }
+
     @Test("caps token rejection reasons")
     func rejectionReasonCap() {
         let metrics = Metrics(version: "t", processStartTime: 0)

@@ -50,6 +50,12 @@ package final class Metrics: Sendable {
     }
     private let serverGauges = Mutex<ServerGauges?>(nil)
 
+    /// Work run at the start of every render (in a struct for the reason above).
+    private struct RenderHook: Sendable {
+        let run: @Sendable () -> Void
+    }
+    private let renderHooks = Mutex<[RenderHook]>([])
+
     /// Creates an empty registry.
     ///
     /// - Parameters:
@@ -137,9 +143,16 @@ package final class Metrics: Sendable {
         serverGauges.withLock { $0 = ServerGauges(openConnections: openConnections, bufferedBytes: bufferedBytes) }
     }
 
+    /// Runs `hook` at the start of every `render()`: counters kept elsewhere are brought in when
+    /// they are read, instead of by a task that wakes the idle process to poll them.
+    package func beforeEachRender(_ hook: @escaping @Sendable () -> Void) {
+        renderHooks.withLock { $0.append(RenderHook(run: hook)) }
+    }
+
     /// The registry in Prometheus text exposition format 0.0.4
     /// (`Content-Type: text/plain; version=0.0.4; charset=utf-8`).
     package func render() -> String {
+        for hook in renderHooks.withLock({ $0 }) { hook.run() }
         let state = requests.withLock { $0 }
         let rejectionCounts = rejections.withLock { $0 }
         let gauges = serverGauges.withLock { $0 }
