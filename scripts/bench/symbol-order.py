@@ -9,22 +9,25 @@ Package.swift), they sit together at the front of `.text` (docs/performance.md, 
 
 How: runs the release binary under valgrind's callgrind, which sees every function executed, and
 drives it the way it is used:
-  1. aws mode, started as the image starts it (`serve`), the JWKS fetched over HTTPS (a local endpoint with a throwaway CA, trusted through
-     SSL_CERT_FILE), then health and readiness probes, the page, POST /upload with valid,
-     repeated, bad, malformed and missing tokens and bodies, then SIGTERM;
-  2. local mode, started as the README starts it (no arguments): sign-in through the local Cognito endpoint, POST /upload, the PUT to the local S3
-     receiver (and a refused second PUT), then SIGTERM.
+  1. aws mode, started as the image starts it (`serve`), the JWKS fetched over HTTPS (a local
+     endpoint with a throwaway CA, trusted through SSL_CERT_FILE); then health and readiness
+     probes, the page, POST /upload with valid, repeated, bad, malformed and missing tokens and
+     bodies; then SIGTERM;
+  2. local mode, started as the README starts it (no arguments): sign-in through the local
+     Cognito endpoint, POST /upload, the PUT to the local S3 receiver and a refused second PUT;
+     then SIGTERM.
 Functions of the first run come first, hottest first (by powers of two of their instruction
-count, then by name); functions only the second run executed follow. Names that are not link symbols (callgrind's recursion suffixes, bare addresses) are
-dropped.
+count, then by name); functions only the second run executed follow. Names that are not link
+symbols (callgrind's recursion suffixes, bare addresses) are dropped.
 
   scripts/bench/symbol-order.py [BINARY] [OUTPUT]
       default: scripts/build-release.sh's binary, Sources/secure-upload/Link/symbol-order.txt
 
-Run it after changes that move the hot path (a stale order still links; functions it does not
-name just go after the ones it does), then build again: when it built the binary itself it removes
-it, since SwiftPM does not see the order file change and would not link again. Needs valgrind, python3-cryptography, and the bench
-fixtures (made on first use by scripts/bench/make-fixtures.py).
+Run it after changes that move the hot path (a stale order still links: functions it does not
+name go after the ones it does; Tests/Operations/test_ops_footprint.py fails when a fifth of the
+names are gone), then build again. When it built the binary itself it removes it: SwiftPM does not
+see the order file change and would not link again. Needs valgrind, python3-cryptography, and the
+bench fixtures (made on first use by scripts/bench/make-fixtures.py).
 """
 
 from __future__ import annotations
