@@ -29,9 +29,10 @@ tolerance=${TOLERANCE_KB:-2048}
 if [ "$mode" = release ]; then
     minutes=${MINUTES:-10}
     if [ -z "${BINARY:-}" ]; then
-        echo "==> swift build -c release --product secure-upload" >&2
-        swift build -c release --product secure-upload >&2
-        BINARY="$(swift build -c release --show-bin-path)/secure-upload"
+        # The shipped build: the same flags as the footprint tests' build, so the two never share
+        # a release folder built two ways (SwiftPM does not rebuild when only flags change).
+        echo "==> scripts/build-release.sh" >&2
+        BINARY="$(scripts/build-release.sh --quiet | tail -n 1)"
     fi
     echo "==> ${minutes} min of mixed load against $BINARY (RSS tolerance ${tolerance} KB over the second half)" >&2
     exec python3 scripts/leak-load.py --binary "$BINARY" --seconds "$((minutes * 60))" --workers "$workers" \
