@@ -199,15 +199,20 @@ if Context.environment["SECURE_UPLOAD_FUZZ"] == "1" {
 }
 
 // Micro-benchmarks of the hot paths, only when asked for: `SECURE_UPLOAD_BENCHMARKS=1 swift run -c
-// release secure-upload-microbench` (see docs/performance.md). A plain release-mode executable:
-// it needs nothing beyond this package, so it builds in seconds wherever the server builds.
+// release --scratch-path .build-bench secure-upload-microbench` (see docs/performance.md). A plain
+// release-mode executable: it needs nothing beyond this package, so it builds in seconds wherever
+// the server builds.
 if Context.environment["SECURE_UPLOAD_BENCHMARKS"] == "1" {
     package.targets += [
+        // Counts the process's heap allocations (it interposes malloc); only the benchmarks link it.
+        .target(name: "CAllocationCounter", path: "Benchmarks/CAllocationCounter"),
         .executableTarget(
             name: "secure-upload-microbench",
-            dependencies: ["HTTPServer", "JWTAuth", "SigV4", "UploadService", "CryptoPrimitives"],
+            dependencies: [
+                "HTTPServer", "JWTAuth", "SigV4", "UploadService", "CryptoPrimitives", "CAllocationCounter",
+            ],
             path: "Benchmarks/Microbench",
             swiftSettings: swiftSettings
-        )
+        ),
     ]
 }

@@ -18,7 +18,7 @@ if [ "${SKIP_SETUP:-0}" != 1 ]; then
 fi
 
 step "format: swift format lint (configuration: .swift-format)"
-swift format lint --strict --recursive Package.swift Sources Tests Fuzz
+swift format lint --strict --recursive Package.swift Sources Tests Fuzz Benchmarks Examples
 
 step "swift build (warnings are errors): the library targets, the executable, the tests"
 swift build --build-tests -Xswiftc -warnings-as-errors 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Write|Emitting)' || true
@@ -31,6 +31,13 @@ if ! grep -qE 'Test run with [0-9]+ tests? (in [0-9]+ suites? )?passed' /tmp/sec
     echo "swift test failed" >&2
     exit 1
 fi
+
+step "micro-benchmarks: they build and run (one case, debug build: its figures mean nothing)"
+SECURE_UPLOAD_BENCHMARKS=1 swift build --product secure-upload-microbench -Xswiftc -warnings-as-errors >/dev/null
+SECURE_UPLOAD_BENCHMARKS=1 swift run --skip-build secure-upload-microbench "(JSONEncoder)" | tee /tmp/secure-upload-microbench.log
+# JSONEncoder allocates on every call: a row ending in 0.0 would mean the malloc interposer that
+# counts allocations is not in the process.
+grep -qE '^json: encode upload response \(JSONEncoder\) .* [1-9][0-9]*\.[0-9]$' /tmp/secure-upload-microbench.log
 
 step "fuzz: every parser of untrusted bytes, 5 s per target (scripts/fuzz.sh 600 for a real campaign)"
 FUZZ_CONFIGURATION=debug scripts/fuzz.sh 5

@@ -1,6 +1,7 @@
 // Micro-benchmarks of the request hot paths, in release mode:
-//   SECURE_UPLOAD_BENCHMARKS=1 swift run -c release secure-upload-microbench [filter]
-// Each row: median and fastest batch, nanoseconds per call. See docs/performance.md.
+//   SECURE_UPLOAD_BENCHMARKS=1 swift run -c release --scratch-path .build-bench secure-upload-microbench [filter]
+// Each row: median and fastest batch, nanoseconds per call; heap allocations per call. See
+// docs/performance.md.
 import CryptoPrimitives
 import Foundation
 import HTTPServer
