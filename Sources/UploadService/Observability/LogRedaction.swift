@@ -176,15 +176,9 @@ package enum LogRedaction {
         return output
     }
 
+    /// A character of a compact JWS: the one alphabet `BearerToken` accepts.
     private static func isTokenCharacter(_ character: Character) -> Bool {
-        guard let ascii = character.asciiValue else { return false }
-        switch ascii {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
-            return true
-        default:
-            return false
-        }
+        character.asciiValue.map(BearerToken.isTokenByte) ?? false
     }
 }
 
