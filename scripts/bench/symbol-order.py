@@ -140,18 +140,23 @@ class Server:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"the server exited; its log: {log}")
+                raise SystemExit(f"the server exited; the end of its log:\n{self.log_tail()}")
             try:
                 if self.request("GET", "/readyz")[0] == 200:
                     return
             except OSError:
                 pass
             time.sleep(0.2)
-        raise SystemExit(f"the server did not become ready; its log: {log}")
+        self.process.kill()
+        raise SystemExit(f"the server did not become ready; the end of its log:\n{self.log_tail()}")
+
+    def log_tail(self) -> str:
+        """The log's last lines (it lives in a folder removed on the way out)."""
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-20:])
 
     def request(self, method: str, path: str, body: bytes | None = None,
-                headers: dict[str, str] | None = None, port: int | None = None) -> tuple[int, bytes]:
-        connection = http.client.HTTPConnection("127.0.0.1", port or self.port, timeout=30)
+                headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         try:
             connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
