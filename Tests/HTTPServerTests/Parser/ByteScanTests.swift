@@ -2,7 +2,7 @@ import Testing
 
 @testable import HTTPServer
 
-@Suite("Byte classes and word-at-a-time scans")
+@Suite("Byte classes and block-at-a-time scans")
 struct ByteScanTests {
     /// RFC 9110 §5.6.2, written out independently of the bit masks.
     static let tchar = Set(Array("!#$%&'*+-.^_`|~0123456789".utf8) + Array(UInt8(ascii: "a")...UInt8(ascii: "z")))
@@ -52,9 +52,10 @@ struct ByteScanTests {
 
     @Test("allFieldValueBytes refuses every control byte but HTAB, and DEL, at every position")
     func fieldValueAgreesWithByteRule() {
+        // 40 bytes: two sixteen-byte blocks, one eight-byte word and a byte-by-byte tail.
         for value in 0...255 {
-            for position in [0, 3, 7, 8, 15, 16, 22] {
-                var bytes = [UInt8](repeating: UInt8(ascii: "v"), count: 23)
+            for position in 0..<40 {
+                var bytes = [UInt8](repeating: UInt8(ascii: "v"), count: 40)
                 bytes[position] = UInt8(value)
                 #expect(
                     ByteScan.allFieldValueBytes(bytes.span) == Self.naiveFieldValue(bytes),
