@@ -30,4 +30,17 @@ struct AmzDateFieldsTests {
         let date = Date(timeIntervalSince1970: seconds.rounded(.down))
         #expect(AmzDate(date).rfc3339 == Date.ISO8601FormatStyle().format(date))
     }
+
+    @Test("digits are zero-padded to the count, and only the low ones kept when longer")
+    func digits() {
+        let cases: [(value: Int, count: Int, text: String)] = [
+            (0, 2, "00"), (7, 2, "07"), (59, 2, "59"), (123, 2, "23"), (7, 1, "7"), (2026, 4, "2026"),
+            (999, 4, "0999"), (12_345, 4, "2345"), (5, 3, "005"),
+        ]
+        for (value, count, text) in cases {
+            var output: [UInt8] = []
+            AmzDate.appendDigits(value, count: count, to: &output)
+            #expect(String(decoding: output, as: UTF8.self) == text, "\(value) in \(count) digits")
+        }
+    }
 }

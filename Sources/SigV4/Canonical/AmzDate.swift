@@ -107,6 +107,13 @@ package struct AmzDate: Sendable, Hashable {
 
     /// Appends `value` as exactly `count` decimal digits, zero-padded (the low digits if longer).
     package static func appendDigits(_ value: Int, count: Int, to output: inout [UInt8]) {
+        if count == 2 {
+            // Months, days, hours, minutes, seconds: most calls, without the divisor loop.
+            let low = value % 100
+            output.append(UInt8(ascii: "0") + UInt8(low / 10))
+            output.append(UInt8(ascii: "0") + UInt8(low % 10))
+            return
+        }
         var divisor = 1
         for _ in 1..<count { divisor *= 10 }
         var value = value
