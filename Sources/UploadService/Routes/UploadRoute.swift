@@ -156,20 +156,21 @@ package struct UploadRoute: Sendable {
         return headers
     }
 
+    private static let applicationJSON: [UInt8] = Array("application/json".utf8)
+
     /// What ``CORSPolicy/responseHeaders(origin:)`` gives for a request without `Origin`.
     static let varyOrigin: HTTPHeaders = ["Vary": "Origin"]
 
     /// `application/json`, with or without parameters such as `charset=utf-8`.
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
-        // The usual value exactly, in any case, without splitting, trimming and lowering copies.
-        if contentType.utf8.count == 16
-            && zip(contentType.utf8, "application/json".utf8).allSatisfy({
-                $1 == UInt8(ascii: "/") ? $0 == $1 : $0 | 0x20 == $1
-            })
-        {
-            return true
+        // The usual value exactly, in any case, without splitting, trimming and lowering copies,
+        // and over the string's bytes in place (zip over two UTF-8 views cost 17 iterator calls).
+        let exact = contentType.utf8.withContiguousStorageIfAvailable { bytes in
+            bytes.count == 16
+                && zip(bytes, applicationJSON).allSatisfy { $1 == UInt8(ascii: "/") ? $0 == $1 : $0 | 0x20 == $1 }
         }
+        if exact == true { return true }
         let essence = contentType.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingASCIIWhitespace() }
         return essence?.lowercased() == "application/json"
     }
