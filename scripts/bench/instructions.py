@@ -31,7 +31,6 @@ import http.client
 import importlib.util
 import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
@@ -103,37 +102,11 @@ def measure(binary: Path, workload: str, counts: tuple[int, int], work: Path) ->
 
 
 def self_cost(profile: Path) -> collections.Counter[str]:
-    """Own instructions per function, every object file (libcrypto and libc included)."""
+    """Own instructions per function, every object file (libcrypto and libc included); a function
+    without a symbol is named by its address and object file."""
     cost: collections.Counter[str] = collections.Counter()
-    names: dict[str, str] = {}
-    objects: dict[str, str] = {}
-    function = obj = None
-    skip_next = False
-    with profile.open() as lines:
-        for line in lines:
-            if skip_next:  # the inclusive cost of a call, not the caller's own
-                skip_next = False
-                continue
-            if line.startswith("ob="):
-                match = re.match(r"ob=(\(\d+\))?\s*(.*)$", line.strip())
-                if match[1] and match[2]:
-                    objects[match[1]] = match[2]
-                obj = match[2] or objects.get(match[1], "")
-            elif line.startswith("fn="):
-                # "fn=(id) name" defines an id, "fn=(id)" reuses it (compressed names).
-                match = re.match(r"fn=(\(\d+\))?\s*(.*)$", line.strip())
-                key, name = match[1], match[2]
-                if key and name:
-                    names[key] = name
-                function = name or names.get(key, key)
-                if function.startswith("0x") and obj:  # no symbol: say whose code it is
-                    function += f" in {Path(obj).name}"
-            elif line.startswith("calls="):
-                skip_next = True
-            elif line[:1].isdigit() and function:
-                fields = line.split()
-                if len(fields) >= 2:
-                    cost[function] += int(fields[1])
+    for (objects, function), instructions in symbol_order.self_costs(profile).items():
+        cost[f"{function} in {Path(objects).name}" if function.startswith("0x") else function] += instructions
     return cost
 
 

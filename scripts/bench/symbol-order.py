@@ -216,9 +216,10 @@ def drive_local_mode(server: Server) -> None:
         assert status == expected, (status, expected)
 
 
-def functions_of(profile: Path, binary_name: str) -> collections.Counter[str]:
-    """Self cost (instructions) of each function of the binary itself in a callgrind profile."""
-    cost: collections.Counter[str] = collections.Counter()
+def self_costs(profile: Path) -> collections.Counter[tuple[str, str]]:
+    """Self cost (instructions) of each (object file, function) in a callgrind profile written
+    with --compress-strings=no (as Server writes them)."""
+    cost: collections.Counter[tuple[str, str]] = collections.Counter()
     objects = function = None
     skip_next = False
     with profile.open() as lines:
@@ -232,11 +233,20 @@ def functions_of(profile: Path, binary_name: str) -> collections.Counter[str]:
                 function = re.sub(r"'\d+$", "", line[3:].strip())
             elif line.startswith("calls="):
                 skip_next = True
-            elif line[:1].isdigit() and objects and objects.endswith("/" + binary_name) and function:
+            elif line[:1].isdigit() and objects and function:
                 fields = line.split()
                 if len(fields) >= 2:
-                    cost[function] += int(fields[1])
-    return collections.Counter({name: c for name, c in cost.items() if c > 0 and not name.startswith("0x")})
+                    cost[(objects, function)] += int(fields[1])
+    return cost
+
+
+def functions_of(profile: Path, binary_name: str) -> collections.Counter[str]:
+    """Self cost (instructions) of each function of the binary itself in a callgrind profile."""
+    cost: collections.Counter[str] = collections.Counter()
+    for (objects, function), instructions in self_costs(profile).items():
+        if objects.endswith("/" + binary_name) and instructions > 0 and not function.startswith("0x"):
+            cost[function] += instructions
+    return cost
 
 
 def hottest_first(cost: collections.Counter[str]) -> list[str]:
