@@ -105,7 +105,7 @@ struct OutboundExchange: Sendable {
     /// which raises SIGPIPE when the peer has gone (and kills a process that has not ignored it);
     /// blocked, the write fails with EPIPE instead, and a SIGPIPE left pending is consumed before
     /// the thread's mask is restored.
-    private static func withSIGPIPEBlocked<T>(
+    static func withSIGPIPEBlocked<T>(
         _ body: () throws(OutboundHTTPError) -> T
     ) throws(OutboundHTTPError) -> T {
         var blocked = sigset_t()
