@@ -49,9 +49,8 @@ BODY = json.dumps({"filename": "photo 1.jpg", "contentType": "image/jpeg", "size
 def environment() -> dict[str, str]:
     env = symbol_order.fixture_environment()
     env["COGNITO_JWKS_FILE"] = str(FIXTURES / "jwks.json")
-    for name in ("TOKEN_CACHE_SIZE",):
-        if name in os.environ:
-            env[name] = os.environ[name]
+    if "TOKEN_CACHE_SIZE" in os.environ:
+        env["TOKEN_CACHE_SIZE"] = os.environ["TOKEN_CACHE_SIZE"]
     return env
 
 
@@ -141,6 +140,9 @@ def main() -> None:
         raise SystemExit("--requests takes N1,N2 with 0 < N1 < N2")
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind not found (apt-get install -y valgrind)")
+    for binary in options.binaries:
+        if not (binary.is_file() and os.access(binary, os.X_OK)):
+            raise SystemExit(f"{binary}: no executable there (scripts/build-release.sh prints the release binary's path)")
 
     work = Path(tempfile.mkdtemp(prefix="instructions-"))
     try:
